@@ -20,7 +20,7 @@ public final class CollectedOutput {
 
   /** Writes each element as one line under {@code dir/name-*}. */
   public static void writeTo(PCollection<String> lines, Path dir, String name) {
-    lines.apply("Collect" + name, TextIO.write().to(dir.resolve(name).toString()).withSuffix(".txt"));
+    lines.apply("Collect" + name, TextIO.write().to(dir.resolve(name).toString()).withSuffix(".txt").withNumShards(1));
   }
 
   /** Every line written by {@link #writeTo} under that name, in no particular order. */
