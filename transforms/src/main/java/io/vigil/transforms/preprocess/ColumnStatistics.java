@@ -38,6 +38,9 @@ final class ColumnStatistics implements java.io.Serializable {
   final double[] max;
   final BigDecimal[] sum;
   final List<Map<String, Long>> levelCounts;
+  /** Where each column sits in the rows last added: looked up once per schema, not once per value. */
+  private transient org.apache.beam.sdk.schemas.Schema indexedSchema;
+  private transient int[] fieldIndex;
 
   /** Empty statistics over the NUMERIC and CATEGORICAL columns of {@code spec}, in source order. */
   static ColumnStatistics empty(ColumnSpec spec) {
@@ -73,8 +76,15 @@ final class ColumnStatistics implements java.io.Serializable {
 
   void add(Row row) {
     rows++;
+    if (row.getSchema() != indexedSchema) {
+      fieldIndex = new int[names.length];
+      for (int i = 0; i < names.length; i++) {
+        fieldIndex[i] = row.getSchema().indexOf(names[i]);
+      }
+      indexedSchema = row.getSchema();
+    }
     for (int i = 0; i < names.length; i++) {
-      Object value = row.getValue(names[i]);
+      Object value = row.getValue(fieldIndex[i]);
       if (numeric[i]) {
         if (value == null) {
           missing[i]++;
