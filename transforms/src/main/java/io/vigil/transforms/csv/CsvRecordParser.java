@@ -149,7 +149,8 @@ final class CsvRecordParser implements Serializable {
         ordered[index] = raw;
       }
     }
-    return Outcome.parsed(Row.withSchema(schema()).addValues(ordered).build());
+    // The values are already of the field types (Double, String or null): attach them without Beam re-verifying each.
+    return Outcome.parsed(Row.withSchema(schema()).attachValues(java.util.Arrays.asList(ordered)));
   }
 
   private Schema schema() {
