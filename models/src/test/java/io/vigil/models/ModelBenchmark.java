@@ -71,7 +71,8 @@ public final class ModelBenchmark {
                 stepSeconds.add((System.nanoTime() - start) / 1e9);
                 from += batch;
                 if (rssEvery > 0 && s % rssEvery == 0) {
-                    System.out.printf(Locale.ROOT, "step %d rss_mb=%.1f%n", s, status("VmRSS") / 1024.0);
+                    System.out.printf(Locale.ROOT, "step %d rss_mb=%.1f java_heap_committed_mb=%.1f%n", s,
+                            status("VmRSS") / 1024.0, Runtime.getRuntime().totalMemory() / 1048576.0);
                 }
             }
             if (minibatchStats) {
