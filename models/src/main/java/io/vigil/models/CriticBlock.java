@@ -24,10 +24,9 @@ import java.util.random.RandomGenerator;
  */
 final class CriticBlock extends AbstractBlock {
     private static final byte VERSION = 1;
-    static final float LEAKY_SLOPE = 0.2f;
+    private static final float LEAKY_SLOPE = 0.2f;
     private static final float LAYER_NORM_EPS = 1e-5f;
 
-    private final int inputWidth;
     private final int hidden;
     private final int features;
     private final int kernel;
@@ -42,7 +41,6 @@ final class CriticBlock extends AbstractBlock {
 
     CriticBlock(int inputWidth, WganGpConfig config, RandomGenerator random) {
         super(VERSION);
-        this.inputWidth = inputWidth;
         this.hidden = config.criticHidden();
         this.features = config.minibatchFeatures();
         this.kernel = config.minibatchKernel();
@@ -67,10 +65,6 @@ final class CriticBlock extends AbstractBlock {
 
     private static Parameter layerNorm(String name, Parameter.Type type, int width) {
         return Parameter.builder().setName(name).setType(type).optShape(new Shape(width)).build();
-    }
-
-    int inputWidth() {
-        return inputWidth;
     }
 
     /** The parameters Adam updates (the spectral-norm vectors are state, not trained). */

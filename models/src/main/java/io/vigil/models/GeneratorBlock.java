@@ -22,7 +22,6 @@ final class GeneratorBlock extends AbstractBlock {
     private static final float BATCH_NORM_EPS = 1e-5f;
     private static final float BATCH_NORM_MOMENTUM = 0.1f;
 
-    private final int latent;
     private final int width;
     private final int embed;
     private final int heads;
@@ -41,10 +40,10 @@ final class GeneratorBlock extends AbstractBlock {
 
     GeneratorBlock(int width, WganGpConfig config, RandomGenerator random) {
         super(VERSION);
-        this.latent = config.latentDim();
         this.width = width;
         this.embed = config.attentionDim();
         this.heads = config.attentionHeads();
+        int latent = config.latentDim();
         Initializer initial = SeededInitializer.linearDefault(random, latent);
         initialWeight = addParameter(weight("initial_weight", new Shape((long) width * embed, latent), initial));
         initialBias = addParameter(weight("initial_bias", new Shape((long) width * embed), initial));
@@ -131,9 +130,5 @@ final class GeneratorBlock extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {new Shape(inputShapes[0].get(0), width)};
-    }
-
-    int latent() {
-        return latent;
     }
 }

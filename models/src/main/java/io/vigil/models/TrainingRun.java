@@ -73,10 +73,6 @@ final class TrainingRun implements AutoCloseable {
         this.persistentArrays = persistent.toArray(NDResource[]::new);
     }
 
-    int width() {
-        return width;
-    }
-
     CriticBlock critic() {
         return critic;
     }
