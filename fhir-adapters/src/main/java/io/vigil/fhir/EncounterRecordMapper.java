@@ -124,6 +124,19 @@ public final class EncounterRecordMapper implements Serializable {
     return toRow(values);
   }
 
+  /** A coding's code, "" when absent: the lookup tables are immutable collections, which refuse null. */
+  private static String codeOf(Coding coding) {
+    return coding.hasCode() ? coding.getCode() : "";
+  }
+
+  private static String classOf(Encounter encounter) {
+    return codeOf(encounter.getClass_());
+  }
+
+  private static boolean isNotInForce(MedicationRequest request) {
+    return request.getStatus() != null && NOT_IN_FORCE.contains(request.getStatus());
+  }
+
   private static Row toRow(Map<String, Object> values) {
     List<Object> ordered = new ArrayList<>(SCHEMA.getFieldCount());
     for (Schema.Field field : SCHEMA.getFields()) {
@@ -213,7 +226,7 @@ public final class EncounterRecordMapper implements Serializable {
           break;
       }
     }
-    return EMERGENCY_CLASSES.contains(encounter.getClass_().getCode()) ? "1" : null;
+    return EMERGENCY_CLASSES.contains(classOf(encounter)) ? "1" : null;
   }
 
   static @Nullable String dischargeDisposition(Encounter encounter) {
@@ -224,7 +237,7 @@ public final class EncounterRecordMapper implements Serializable {
       if (NUBC_DISCHARGE.equals(coding.getSystem()) && coding.hasCode() && coding.getCode().matches("\\d+")) {
         return String.valueOf(Integer.parseInt(coding.getCode()));
       }
-      if (HL7_DISCHARGE.equals(coding.getSystem()) && HL7_DISCHARGE_IDS.containsKey(coding.getCode())) {
+      if (HL7_DISCHARGE.equals(coding.getSystem()) && HL7_DISCHARGE_IDS.containsKey(codeOf(coding))) {
         return HL7_DISCHARGE_IDS.get(coding.getCode());
       }
     }
@@ -236,7 +249,7 @@ public final class EncounterRecordMapper implements Serializable {
       return null;
     }
     for (Coding coding : encounter.getHospitalization().getAdmitSource().getCoding()) {
-      if (HL7_ADMIT_SOURCE.equals(coding.getSystem()) && HL7_ADMIT_SOURCE_IDS.containsKey(coding.getCode())) {
+      if (HL7_ADMIT_SOURCE.equals(coding.getSystem()) && HL7_ADMIT_SOURCE_IDS.containsKey(codeOf(coding))) {
         return HL7_ADMIT_SOURCE_IDS.get(coding.getCode());
       }
     }
@@ -289,7 +302,7 @@ public final class EncounterRecordMapper implements Serializable {
       if (other == encounter || otherStart == null || otherStart < yearBefore || otherStart >= start) {
         continue;
       }
-      String encounterClass = other.getClass_().getCode();
+      String encounterClass = classOf(other);
       if (OUTPATIENT_CLASSES.contains(encounterClass)) {
         outpatient++;
       } else if (EMERGENCY_CLASSES.contains(encounterClass)) {
@@ -317,7 +330,7 @@ public final class EncounterRecordMapper implements Serializable {
     for (Encounter other : resources.encounters()) {
       Long otherStart = PatientResources.startMillis(other);
       if (other != encounter && otherStart != null && otherStart >= end
-          && INPATIENT_CLASSES.contains(other.getClass_().getCode()) && (next == null || otherStart < next)) {
+          && INPATIENT_CLASSES.contains(classOf(other)) && (next == null || otherStart < next)) {
         next = otherStart;
       }
     }
@@ -407,7 +420,7 @@ public final class EncounterRecordMapper implements Serializable {
 
   private static boolean hasLoinc(Observation observation, Set<String> codes) {
     for (Coding coding : observation.getCode().getCoding()) {
-      if (LOINC.equals(coding.getSystem()) && codes.contains(coding.getCode())) {
+      if (LOINC.equals(coding.getSystem()) && codes.contains(codeOf(coding))) {
         return true;
       }
     }
@@ -552,7 +565,7 @@ public final class EncounterRecordMapper implements Serializable {
     Long start = PatientResources.startMillis(encounter);
     List<MedicationRequest> here = new ArrayList<>();
     for (MedicationRequest request : resources.medicationRequestsOf(encounterId)) {
-      if (!NOT_IN_FORCE.contains(request.getStatus())) {
+      if (!isNotInForce(request)) {
         here.add(request);
       }
     }
@@ -620,7 +633,7 @@ public final class EncounterRecordMapper implements Serializable {
     MedicationRequest latest = null;
     long latestMillis = Long.MIN_VALUE;
     for (MedicationRequest request : requests) {
-      if (!columnsOf(request).contains(column) || NOT_IN_FORCE.contains(request.getStatus())) {
+      if (!columnsOf(request).contains(column) || isNotInForce(request)) {
         continue;
       }
       long authored = request.hasAuthoredOn() ? request.getAuthoredOn().getTime() : Long.MIN_VALUE;
