@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +31,10 @@ public final class PatientResources {
 
   private static final Comparator<Encounter> BY_START =
       Comparator.comparing(PatientResources::startMillis, Comparator.nullsLast(Comparator.naturalOrder()))
-          .thenComparing(e -> e.getIdElement().getIdPart(), Comparator.nullsLast(Comparator.naturalOrder()));
+          .thenComparing(PatientResources::idOf, Comparator.nullsLast(Comparator.naturalOrder()));
+
+  private static final Comparator<IBaseResource> BY_ID =
+      Comparator.comparing(PatientResources::idOf, Comparator.nullsLast(Comparator.naturalOrder()));
 
   private final @Nullable Patient patient;
   private final List<Encounter> encounters;
@@ -49,11 +51,27 @@ public final class PatientResources {
     sorted.sort(BY_START);
     this.encounters = List.copyOf(sorted);
     this.conditionsById = Map.copyOf(builder.conditionsById);
-    this.conditionsByEncounter = builder.conditionsByEncounter;
-    this.observationsByEncounter = builder.observationsByEncounter;
-    this.proceduresByEncounter = builder.proceduresByEncounter;
-    this.medicationRequestsByEncounter = builder.medicationRequestsByEncounter;
-    this.medicationRequests = List.copyOf(builder.medicationRequests);
+    this.conditionsByEncounter = sortedById(builder.conditionsByEncounter);
+    this.observationsByEncounter = sortedById(builder.observationsByEncounter);
+    this.proceduresByEncounter = sortedById(builder.proceduresByEncounter);
+    this.medicationRequestsByEncounter = sortedById(builder.medicationRequestsByEncounter);
+    List<MedicationRequest> requests = new ArrayList<>(builder.medicationRequests);
+    requests.sort(BY_ID);
+    this.medicationRequests = List.copyOf(requests);
+  }
+
+  /**
+   * Lists in logical-id order, so that ties in the mapping (two diagnoses recorded at the same instant, two orders
+   * authored together) break the same way whatever order a bundle, an export or a server delivered them in.
+   */
+  private static <T extends IBaseResource> Map<String, List<T>> sortedById(Map<String, List<T>> index) {
+    Map<String, List<T>> sorted = new HashMap<>();
+    for (Map.Entry<String, List<T>> entry : index.entrySet()) {
+      List<T> resources = new ArrayList<>(entry.getValue());
+      resources.sort(BY_ID);
+      sorted.put(entry.getKey(), List.copyOf(resources));
+    }
+    return sorted;
   }
 
   public static Builder builder() {
@@ -115,7 +133,7 @@ public final class PatientResources {
     return conditionsById.get(id);
   }
 
-  /** Conditions whose {@code encounter} references the encounter, in the order they were added. */
+  /** Conditions whose {@code encounter} references the encounter, in logical-id order. */
   public List<Condition> conditionsOf(String encounterId) {
     return conditionsByEncounter.getOrDefault(encounterId, List.of());
   }
@@ -146,7 +164,7 @@ public final class PatientResources {
     private @Nullable Patient patient;
     private final List<Encounter> encounters = new ArrayList<>();
     private final Map<String, Condition> conditionsById = new HashMap<>();
-    private final Map<String, List<Condition>> conditionsByEncounter = new LinkedHashMap<>();
+    private final Map<String, List<Condition>> conditionsByEncounter = new HashMap<>();
     private final Map<String, List<Observation>> observationsByEncounter = new HashMap<>();
     private final Map<String, List<Procedure>> proceduresByEncounter = new HashMap<>();
     private final Map<String, List<MedicationRequest>> medicationRequestsByEncounter = new HashMap<>();
