@@ -2,12 +2,17 @@ package io.vigil.fhir;
 
 import io.vigil.transforms.records.DeadLetter;
 import io.vigil.transforms.records.Diabetes130;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
@@ -33,6 +38,29 @@ public final class FhirRecords implements POutput {
     this.pipeline = pipeline;
     this.records = records;
     this.deadLetters = deadLetters;
+  }
+
+  /**
+   * One dead-letter coder for the pipeline, set on every dead-letter collection before they are flattened: schema
+   * coders built twice compare unequal (their row functions are distinct lambdas), and Flink refuses to union
+   * collections whose coders differ.
+   */
+  static Coder<DeadLetter> deadLetterCoder(Pipeline pipeline) {
+    try {
+      return pipeline.getSchemaRegistry().getSchemaCoder(DeadLetter.class);
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException("DeadLetter has no schema; it is annotated @DefaultSchema", e);
+    }
+  }
+
+  /** Flattens dead-letter collections after giving them the same coder. */
+  static PCollection<DeadLetter> flattenDeadLetters(String name, List<PCollection<DeadLetter>> deadLetters) {
+    Coder<DeadLetter> coder = deadLetterCoder(deadLetters.get(0).getPipeline());
+    PCollectionList<DeadLetter> all = PCollectionList.empty(deadLetters.get(0).getPipeline());
+    for (PCollection<DeadLetter> collection : deadLetters) {
+      all = all.and(collection.setCoder(coder));
+    }
+    return all.apply(name, Flatten.pCollections());
   }
 
   /** Wraps the two tagged outputs of a mapping step, setting the record schema. */

@@ -22,14 +22,12 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
@@ -117,10 +115,8 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
         .apply("GroupByPatient", GroupByKey.create())
         .apply("MapPatients",
             ParDo.of(new MapPatientFn()).withOutputTags(FhirRecords.RECORDS, TupleTagList.of(FhirRecords.DEAD_LETTERS)));
-    PCollection<DeadLetter> deadLetters =
-        PCollectionList.of(lines.get(FhirRecords.DEAD_LETTERS))
-            .and(mapped.get(FhirRecords.DEAD_LETTERS))
-            .apply("AllDeadLetters", Flatten.pCollections());
+    PCollection<DeadLetter> deadLetters = FhirRecords.flattenDeadLetters("AllDeadLetters",
+        List.of(lines.get(FhirRecords.DEAD_LETTERS), mapped.get(FhirRecords.DEAD_LETTERS)));
     return FhirRecords.of(PCollectionTuple.of(FhirRecords.RECORDS, mapped.get(FhirRecords.RECORDS))
         .and(FhirRecords.DEAD_LETTERS, deadLetters));
   }

@@ -15,12 +15,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.Impulse;
@@ -30,7 +30,6 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
@@ -130,9 +129,8 @@ public abstract class ReadFhirServer extends PTransform<PBegin, FhirRecords> {
         .apply("BatchPatients", GroupIntoBatches.ofSize(patientBatchSize()));
     PCollectionTuple mapped = batches.apply("FetchAndMap", ParDo.of(new FetchAndMapFn(server(), pageSize()))
         .withOutputTags(FhirRecords.RECORDS, TupleTagList.of(FhirRecords.DEAD_LETTERS)));
-    PCollection<DeadLetter> deadLetters = PCollectionList.of(found.get(FhirRecords.DEAD_LETTERS))
-        .and(mapped.get(FhirRecords.DEAD_LETTERS))
-        .apply("AllDeadLetters", Flatten.pCollections());
+    PCollection<DeadLetter> deadLetters = FhirRecords.flattenDeadLetters("AllDeadLetters",
+        List.of(found.get(FhirRecords.DEAD_LETTERS), mapped.get(FhirRecords.DEAD_LETTERS)));
     return FhirRecords.of(PCollectionTuple.of(FhirRecords.RECORDS, mapped.get(FhirRecords.RECORDS))
         .and(FhirRecords.DEAD_LETTERS, deadLetters));
   }
@@ -158,21 +156,22 @@ public abstract class ReadFhirServer extends PTransform<PBegin, FhirRecords> {
       client = server.newClient();
     }
 
-    @ProcessElement
-    public void process(MultiOutputReceiver out) {
-      RetryingCalls calls = server.retrying();
+    private IQuery<Bundle> encounterSearch() {
       IQuery<Bundle> search = client.search().forResource(Encounter.class)
           .elementsSubset("subject")
           .count(pageSize)
           .returnBundle(Bundle.class);
-      if (updatedSince != null) {
-        search = search.lastUpdated(new DateRangeParam(Date.from(updatedSince), null));
-      }
+      return updatedSince == null ? search : search.lastUpdated(new DateRangeParam(Date.from(updatedSince), null));
+    }
+
+    @ProcessElement
+    public void process(MultiOutputReceiver out) {
+      RetryingCalls calls = server.retrying();
       int pageNumber = 1;
       int encounters = 0;
       try {
-        IQuery<Bundle> firstPage = search;
-        Bundle page = calls.call("Encounter search page 1", firstPage::execute);
+        // built anew for every attempt: HAPI's query builder is not meant to be executed twice
+        Bundle page = calls.call("Encounter search page 1", () -> encounterSearch().execute());
         while (true) {
           for (Bundle.BundleEntryComponent entry : page.getEntry()) {
             if (!(entry.getResource() instanceof Encounter)) {
@@ -236,14 +235,14 @@ public abstract class ReadFhirServer extends PTransform<PBegin, FhirRecords> {
         records.put(patient, PatientResources.builder());
       }
       try {
-        fetch("Patient", client.search().forResource("Patient")
+        fetch("Patient", () -> client.search().forResource("Patient")
             .where(new TokenClientParam("_id").exactly().codes(patientIds)), records);
         List<String> references = new ArrayList<>();
         for (String patient : patientIds) {
           references.add("Patient/" + patient);
         }
         for (String type : SUBJECT_TYPES) {
-          fetch(type, client.search().forResource(type)
+          fetch(type, () -> client.search().forResource(type)
               .where(new ReferenceClientParam("subject").hasAnyOfIds(references)), records);
         }
       } catch (RetryingCalls.FhirRequestException e) {
@@ -267,12 +266,15 @@ public abstract class ReadFhirServer extends PTransform<PBegin, FhirRecords> {
       }
     }
 
-    /** Pages through one search, adding each resource to its patient's record. */
-    private void fetch(String type, IQuery<?> query, Map<String, PatientResources.Builder> records) {
+    /**
+     * Pages through one search, adding each resource to its patient's record. The query is built anew for every
+     * attempt: HAPI's query builder is not meant to be executed twice.
+     */
+    private void fetch(String type, Supplier<IQuery<?>> query, Map<String, PatientResources.Builder> records) {
       RetryingCalls calls = server.retrying();
-      IQuery<Bundle> search = query.count(pageSize).returnBundle(Bundle.class);
       int pageNumber = 1;
-      Bundle page = calls.call(type + " fetch page 1", search::execute);
+      Bundle page = calls.call(type + " fetch page 1",
+          () -> query.get().count(pageSize).returnBundle(Bundle.class).execute());
       while (true) {
         for (Bundle.BundleEntryComponent entry : page.getEntry()) {
           Resource resource = entry.getResource();

@@ -142,7 +142,8 @@ public abstract class WriteRiskAssessments
     if (flags()) {
       flagLines.apply("WriteFlagNdjson", TextIO.write().to(outputPrefix() + "Flag").withSuffix(".ndjson"));
     }
-    PCollectionList<DeadLetter> deadLetters = PCollectionList.of(built.get(FhirRecords.DEAD_LETTERS));
+    List<PCollection<DeadLetter>> deadLetters = new ArrayList<>();
+    deadLetters.add(built.get(FhirRecords.DEAD_LETTERS));
     if (server() != null) {
       PCollection<DeadLetter> postFailures = PCollectionList.of(riskAssessments).and(flagLines)
           .apply("AllResources", Flatten.pCollections())
@@ -151,10 +152,10 @@ public abstract class WriteRiskAssessments
           .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()))
           .apply("Batch", GroupIntoBatches.ofSize(batchSize()))
           .apply("PutTransactions", ParDo.of(new PutTransactionFn(server())));
-      deadLetters = deadLetters.and(postFailures);
+      deadLetters.add(postFailures);
     }
     return new Result(results.getPipeline(), riskAssessments, flagLines,
-        deadLetters.apply("AllDeadLetters", Flatten.pCollections()));
+        FhirRecords.flattenDeadLetters("AllDeadLetters", deadLetters));
   }
 
   /** Joins each verdict to its patient and encodes the resources as JSON lines. */
