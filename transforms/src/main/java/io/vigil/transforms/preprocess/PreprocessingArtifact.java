@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.DefaultCoder;
@@ -177,7 +178,7 @@ public final class PreprocessingArtifact implements Serializable {
       int i = statisticsIndex.get(column.name());
       long present = statistics.present[i];
       if (present < minimumPresent) {
-        dropped.add(new DroppedColumn(column.name(), String.format(java.util.Locale.ROOT,
+        dropped.add(new DroppedColumn(column.name(), String.format(Locale.ROOT,
             "%.4f of values missing > %s (%d present < %d required)", statistics.missing[i] / (double) statistics.rows,
             options.maxMissingFraction(), present, minimumPresent)));
       } else if (column.kind() == ColumnKind.NUMERIC) {
