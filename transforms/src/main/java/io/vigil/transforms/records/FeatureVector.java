@@ -19,7 +19,7 @@ import java.io.DataOutputStream;
  * A record after preprocessing: its identifier, the dense float features the model reads, and what the encoding had
  * to bend to fit the fitted vocabulary and ranges (reported with the scores, never silently hidden).
  *
- * <p>Encoded with {@link Coder}, which writes the floats as raw bytes: a schema would box every feature.
+ * <p>Encoded with {@link Coder}, which writes the floats as raw IEEE 754 bits: a schema would box every feature.
  */
 @DefaultCoder(FeatureVector.Coder.class)
 public final class FeatureVector {
@@ -87,7 +87,7 @@ public final class FeatureVector {
         + ", outOfRange=" + outOfRangeColumns + "}";
   }
 
-  /** Deterministic coder: id, width, raw little-endian floats, then the two string lists. */
+  /** Deterministic coder: id, width, the floats as big-endian IEEE 754 bits, then the two string lists. */
   public static final class Coder extends AtomicCoder<FeatureVector> {
     private static final long serialVersionUID = 1L;
     private static final Coder INSTANCE = new Coder();
