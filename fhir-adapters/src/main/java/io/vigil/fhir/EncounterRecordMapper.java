@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Timing;
@@ -109,8 +110,10 @@ public final class EncounterRecordMapper implements Serializable {
     values.put("admission_source_id", admissionSource(encounter));
     values.put("time_in_hospital", timeInHospital(encounter));
     values.put("medical_specialty", medicalSpecialty(encounter));
-    values.put("num_lab_procedures", (double) observations.stream().filter(EncounterRecordMapper::isLaboratory).count());
-    values.put("num_procedures", (double) resources.proceduresOf(encounterId).size());
+    values.put("num_lab_procedures",
+        (double) observations.stream().filter(o -> counts(o) && isLaboratory(o)).count());
+    values.put("num_procedures",
+        (double) resources.proceduresOf(encounterId).stream().filter(EncounterRecordMapper::wasPerformed).count());
     putPriorEncounters(values, encounter, resources);
     List<String> diagnoses = diagnoses(encounter, encounterId, resources);
     for (int i = 0; i < 3; i++) {
@@ -425,6 +428,12 @@ public final class EncounterRecordMapper implements Serializable {
       }
     }
     return false;
+  }
+
+  /** Procedures recorded in error or not done were not procedures of the encounter. */
+  private static boolean wasPerformed(Procedure procedure) {
+    return procedure.getStatus() != Procedure.ProcedureStatus.ENTEREDINERROR
+        && procedure.getStatus() != Procedure.ProcedureStatus.NOTDONE;
   }
 
   private static boolean counts(Observation observation) {
