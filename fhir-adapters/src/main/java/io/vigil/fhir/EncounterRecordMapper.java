@@ -582,8 +582,9 @@ public final class EncounterRecordMapper implements Serializable {
     boolean changed = false;
     boolean anyDiabetesMed = false;
     for (String column : Diabetes130.MEDICATION_COLUMNS) {
-      MedicationRequest current = latest(here, column, null, null);
-      MedicationRequest earlier = start == null ? null : latest(resources.medicationRequests(), column, start, encounterId);
+      MedicationRequest current = latest(resources, here, column, null, null);
+      MedicationRequest earlier =
+          start == null ? null : latest(resources, resources.medicationRequests(), column, start, encounterId);
       String value;
       if (current != null) {
         value = earlier == null ? "Steady" : doseTrend(dailyDose(earlier), dailyDose(current));
@@ -628,21 +629,16 @@ public final class EncounterRecordMapper implements Serializable {
     return "request|" + System.identityHashCode(request);
   }
 
-  private static Set<String> columnsOf(MedicationRequest request) {
-    return request.hasMedicationCodeableConcept()
-        ? DiabetesMedications.columnsOf(request.getMedicationCodeableConcept()) : Set.of();
-  }
-
   /**
    * The latest request for the drug column, by authoredOn; with {@code before} set, only requests in force authored
    * before that instant and not in the excluded encounter.
    */
-  private static @Nullable MedicationRequest latest(
-      List<MedicationRequest> requests, String column, @Nullable Long before, @Nullable String excludedEncounter) {
+  private static @Nullable MedicationRequest latest(PatientResources resources, List<MedicationRequest> requests,
+      String column, @Nullable Long before, @Nullable String excludedEncounter) {
     MedicationRequest latest = null;
     long latestMillis = Long.MIN_VALUE;
     for (MedicationRequest request : requests) {
-      if (!columnsOf(request).contains(column) || isNotInForce(request)) {
+      if (!resources.drugColumnsOf(request).contains(column) || isNotInForce(request)) {
         continue;
       }
       long authored = request.hasAuthoredOn() ? request.getAuthoredOn().getTime() : Long.MIN_VALUE;

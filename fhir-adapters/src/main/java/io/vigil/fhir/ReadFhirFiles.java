@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +60,8 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     BUNDLE,
     NDJSON
   }
+
+  private static final Counter SKIPPED = Metrics.counter("vigil.fhir", "resourcesSkipped");
 
   abstract String filepattern();
 
@@ -120,8 +121,6 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     return FhirRecords.of(PCollectionTuple.of(FhirRecords.RECORDS, mapped.get(FhirRecords.RECORDS))
         .and(FhirRecords.DEAD_LETTERS, deadLetters));
   }
-
-  private static final Counter SKIPPED = Metrics.counter("vigil.fhir", "resourcesSkipped");
 
   /**
    * The patient a mapped resource belongs to; null for resource types the mapping does not read (counted as
@@ -234,7 +233,7 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     }
   }
 
-  /** Parses one patient's resources (validated already when keyed), indexes them and maps their encounters. */
+  /** Parses one patient's resources (validated when they were keyed), indexes them and maps their encounters. */
   static final class MapPatientFn extends DoFn<KV<String, Iterable<KV<String, String>>>, Row> {
     private static final long serialVersionUID = 1L;
 
@@ -242,19 +241,22 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     public void process(@Element KV<String, Iterable<KV<String, String>>> patient, MultiOutputReceiver out) {
       IParser parser = FhirContexts.strictJsonParser();
       PatientResources.Builder builder = PatientResources.builder();
-      List<String> sources = new ArrayList<>();
+      String encounterFile = null;
       for (KV<String, String> located : patient.getValue()) {
+        String location = located.getKey();
+        String file = location.substring(0, location.lastIndexOf(':'));
         try {
-          builder.add(parser.parseResource(located.getValue()));
-        } catch (IllegalArgumentException e) {
-          out.get(FhirRecords.DEAD_LETTERS).output(DeadLetter.of(located.getKey(), "",
-              FhirRecords.reasonOf(e), located.getValue()));
-        }
-        if (sources.isEmpty()) {
-          sources.add(located.getKey().substring(0, located.getKey().lastIndexOf(':')));
+          IBaseResource resource = parser.parseResource(located.getValue());
+          builder.add(resource);
+          encounterFile = encounterFile == null && "Encounter".equals(resource.fhirType()) ? file : encounterFile;
+        } catch (DataFormatException | IllegalArgumentException e) {
+          out.get(FhirRecords.DEAD_LETTERS).output(DeadLetter.of(file,
+              "line " + location.substring(location.lastIndexOf(':') + 1), FhirRecords.reasonOf(e),
+              located.getValue()));
         }
       }
-      FhirRecords.emitRecords(builder.build(), null, sources.isEmpty() ? "ndjson" : sources.get(0), out);
+      // a patient's records are mapped from many files; the Encounter file names the source of mapping failures
+      FhirRecords.emitRecords(builder.build(), null, encounterFile == null ? "ndjson" : encounterFile, out);
     }
   }
 
