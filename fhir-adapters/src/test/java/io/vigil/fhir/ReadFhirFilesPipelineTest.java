@@ -50,6 +50,8 @@ class ReadFhirFilesPipelineTest {
         + "{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"c-no-subject\","
         + " \"code\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"44054006\"}]}}}]}");
 
+    Files.writeString(bundles.resolve("two-patients-searchset.json"), twoPatientSearchset());
+
     Path ndjson = Files.createDirectories(work.resolve("ndjson"));
     writeBulkExport(ndjson);
 
@@ -67,6 +69,29 @@ class ReadFhirFilesPipelineTest {
     ndjsonRecords = FlinkTestPipelines.readRecords(out, "ndjsonRecords");
     bundleDeadLetters = FlinkTestPipelines.readLines(out, "bundleDeadLetters");
     ndjsonDeadLetters = FlinkTestPipelines.readLines(out, "ndjsonDeadLetters");
+  }
+
+  /** A server's searchset page holding two patients, referencing each other by absolute URL. */
+  private static String twoPatientSearchset() {
+    StringBuilder entries = new StringBuilder();
+    for (String patient : List.of("a", "b")) {
+      String base = "https://fhir.example.org/r4/";
+      entries.append(entries.length() == 0 ? "" : ",")
+          .append("{\"fullUrl\": \"").append(base).append("Patient/p-").append(patient).append("\", \"resource\": ")
+          .append("{\"resourceType\": \"Patient\", \"id\": \"p-").append(patient).append("\", \"gender\": \"")
+          .append(patient.equals("a") ? "female" : "male").append("\", \"birthDate\": \"1940-05-01\"}},")
+          .append("{\"fullUrl\": \"").append(base).append("Encounter/enc-").append(patient).append("\", \"resource\": ")
+          .append("{\"resourceType\": \"Encounter\", \"id\": \"enc-").append(patient)
+          .append("\", \"status\": \"finished\", \"class\": {\"code\": \"IMP\"}, \"subject\": {\"reference\": \"")
+          .append(base).append("Patient/p-").append(patient).append("\"}, \"period\": {\"start\": \"2020-03-01T10:00:00Z\",")
+          .append(" \"end\": \"2020-03-05T10:00:00Z\"}}},")
+          .append("{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"c-").append(patient)
+          .append("\", \"subject\": {\"reference\": \"Patient/p-").append(patient).append("\"}, \"encounter\": ")
+          .append("{\"reference\": \"Encounter/enc-").append(patient).append("\"}, \"code\": {\"coding\": [{\"system\": ")
+          .append("\"http://hl7.org/fhir/sid/icd-10-cm\", \"code\": \"").append(patient.equals("a") ? "I50.9" : "E11.9")
+          .append("\"}]}}}");
+    }
+    return "{\"resourceType\": \"Bundle\", \"type\": \"searchset\", \"entry\": [" + entries + "]}";
   }
 
   private static PCollection<String> describe(PCollection<DeadLetter> deadLetters, String name) {
@@ -95,9 +120,19 @@ class ReadFhirFilesPipelineTest {
   void everySyntheaEncounterBecomesOneRecord() throws IOException {
     Map<String, JsonNode> encounters = sourceResources("Encounter");
     assertThat(encounters).hasSize(SyntheaFiles.ENCOUNTERS);
-    assertThat(bundleRecords.keySet()).containsAll(encounters.keySet()).contains("enc-orphan")
-        .hasSize(SyntheaFiles.ENCOUNTERS + 1);
+    assertThat(bundleRecords.keySet()).containsAll(encounters.keySet()).contains("enc-orphan", "enc-a", "enc-b")
+        .hasSize(SyntheaFiles.ENCOUNTERS + 3);
     assertThat(ndjsonRecords.keySet()).isEqualTo(encounters.keySet());
+  }
+
+  @Test
+  void aSearchsetWithTwoPatientsIsSplitByPatient() {
+    assertThat(bundleRecords.get("enc-a")).containsEntry("patient_nbr", "p-a").containsEntry("gender", "Female")
+        .containsEntry("diag_1", "428").containsEntry("age", "[70-80)").containsEntry("time_in_hospital", "4.0");
+    assertThat(bundleRecords.get("enc-b")).containsEntry("patient_nbr", "p-b").containsEntry("gender", "Male")
+        .containsEntry("diag_1", "250");
+    assertThat(bundleRecords.get("enc-orphan")).containsEntry("patient_nbr", "p-orphan")
+        .doesNotContainKeys("gender", "race", "age");
   }
 
   @Test
