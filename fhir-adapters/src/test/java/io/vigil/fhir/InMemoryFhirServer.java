@@ -120,6 +120,11 @@ final class InMemoryFhirServer implements AutoCloseable {
     failures.pending.add(new InjectedFailure(operation, resourceType, status));
   }
 
+  /** Every search of the type whose {@code subject} parameter names the patient is answered with the status. */
+  void failAlways(String resourceType, String patientId, int status) {
+    failures.persistent.add(new PersistentFailure(resourceType, "Patient/" + patientId, status));
+  }
+
   int injectedFailuresLeft() {
     return failures.pending.size();
   }
@@ -145,15 +150,35 @@ final class InMemoryFhirServer implements AutoCloseable {
     }
   }
 
-  /** Counts requests by kind and answers the pending injected failures. */
+  private static final class PersistentFailure {
+    final String resourceType;
+    final String subject;
+    final int status;
+
+    PersistentFailure(String resourceType, String subject, int status) {
+      this.resourceType = resourceType;
+      this.subject = subject;
+      this.status = status;
+    }
+  }
+
+  /** Counts requests by kind and answers the injected failures. */
   @Interceptor
   public static final class FailureInjector {
     final ConcurrentLinkedQueue<InjectedFailure> pending = new ConcurrentLinkedQueue<>();
     final Map<RestOperationTypeEnum, AtomicInteger> counts = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<PersistentFailure> persistent = new ConcurrentLinkedQueue<>();
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void beforeHandling(RequestDetails request, RestOperationTypeEnum operation) {
       counts.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+      String[] subjects = request.getParameters().getOrDefault("subject", new String[0]);
+      for (PersistentFailure failure : persistent) {
+        if (failure.resourceType.equals(request.getResourceName())
+            && String.join(",", subjects).contains(failure.subject)) {
+          throw new UnclassifiedServerFailureException(failure.status, "injected failure for the test");
+        }
+      }
       for (InjectedFailure failure : pending) {
         boolean typeMatches = failure.resourceType == null || failure.resourceType.equals(request.getResourceName());
         if (failure.operation == operation && typeMatches && pending.remove(failure)) {

@@ -56,19 +56,19 @@ class ReadFhirFilesPipelineTest {
     writeBulkExport(ndjson);
 
     Path out = work.resolve("out");
-    Pipeline pipeline = FlinkTestPipelines.create();
+    Pipeline pipeline = TestPipelines.flink();
     FhirRecords fromBundles = pipeline.apply("Bundles", ReadFhirFiles.bundles(bundles + "/*.json"));
     FhirRecords fromNdjson = pipeline.apply("Ndjson", ReadFhirFiles.ndjson(ndjson + "/*.ndjson"));
-    FlinkTestPipelines.collectRecords(fromBundles.records(), out, "bundleRecords");
-    FlinkTestPipelines.collectRecords(fromNdjson.records(), out, "ndjsonRecords");
-    FlinkTestPipelines.collect(describe(fromBundles.deadLetters(), "Bundle"), out, "bundleDeadLetters");
-    FlinkTestPipelines.collect(describe(fromNdjson.deadLetters(), "Ndjson"), out, "ndjsonDeadLetters");
+    TestPipelines.collectRecords(fromBundles.records(), out, "bundleRecords");
+    TestPipelines.collectRecords(fromNdjson.records(), out, "ndjsonRecords");
+    TestPipelines.collect(describe(fromBundles.deadLetters(), "Bundle"), out, "bundleDeadLetters");
+    TestPipelines.collect(describe(fromNdjson.deadLetters(), "Ndjson"), out, "ndjsonDeadLetters");
     pipeline.run().waitUntilFinish();
 
-    bundleRecords = FlinkTestPipelines.readRecords(out, "bundleRecords");
-    ndjsonRecords = FlinkTestPipelines.readRecords(out, "ndjsonRecords");
-    bundleDeadLetters = FlinkTestPipelines.readLines(out, "bundleDeadLetters");
-    ndjsonDeadLetters = FlinkTestPipelines.readLines(out, "ndjsonDeadLetters");
+    bundleRecords = TestPipelines.readRecords(out, "bundleRecords");
+    ndjsonRecords = TestPipelines.readRecords(out, "ndjsonRecords");
+    bundleDeadLetters = TestPipelines.readLines(out, "bundleDeadLetters");
+    ndjsonDeadLetters = TestPipelines.readLines(out, "ndjsonDeadLetters");
   }
 
   /** A server's searchset page holding two patients, referencing each other by absolute URL. */
