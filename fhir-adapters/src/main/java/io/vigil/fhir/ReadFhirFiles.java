@@ -153,7 +153,7 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
       String path = file.getMetadata().resourceId().toString();
       Bundle bundle;
       try {
-        bundle = bundleParser().parseResource(Bundle.class, file.readFullyAsUTF8String());
+        bundle = FhirContexts.strictBundleParser().parseResource(Bundle.class, file.readFullyAsUTF8String());
       } catch (IOException | DataFormatException | ClassCastException e) {
         out.get(FhirRecords.DEAD_LETTERS).output(DeadLetter.of(path, "",
             "not a valid FHIR R4 JSON Bundle: " + FhirRecords.reasonOf(e), null));
@@ -188,13 +188,6 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
       for (PatientResources.Builder patient : patients.values()) {
         FhirRecords.emitRecords(patient.build(), null, path, out);
       }
-    }
-
-    /** References in bundles are full URLs; ids must stay the resources' own, so fullUrl does not override them. */
-    private static IParser bundleParser() {
-      IParser parser = FhirContexts.strictJsonParser();
-      parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-      return parser;
     }
   }
 

@@ -3,7 +3,6 @@ package io.vigil.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
@@ -98,9 +97,7 @@ final class InMemoryFhirServer implements AutoCloseable {
   /** Stores the mapped resource types of the bundles, all last updated at the given time. */
   void load(List<Path> bundles, Date lastUpdated) throws Exception {
     for (Path file : bundles) {
-      IParser parser = FhirContexts.r4().newJsonParser();
-      parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-      Bundle bundle = parser.parseResource(Bundle.class, Files.readString(file));
+      Bundle bundle = FhirContexts.strictBundleParser().parseResource(Bundle.class, Files.readString(file));
       for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
         InMemoryProvider provider = providers.get(entry.getResource().fhirType());
         if (provider != null) {
