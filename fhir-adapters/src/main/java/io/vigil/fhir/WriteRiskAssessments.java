@@ -8,6 +8,7 @@ import io.vigil.transforms.records.DeadLetter;
 import io.vigil.transforms.records.Diabetes130;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -276,8 +277,8 @@ public abstract class WriteRiskAssessments
     }
 
     @Override
-    public java.util.Map<TupleTag<?>, PValue> expand() {
-      return java.util.Map.of(BuildResourcesFn.RISK_ASSESSMENTS, riskAssessments, BuildResourcesFn.FLAGS, flags,
+    public Map<TupleTag<?>, PValue> expand() {
+      return Map.of(BuildResourcesFn.RISK_ASSESSMENTS, riskAssessments, BuildResourcesFn.FLAGS, flags,
           FhirRecords.DEAD_LETTERS, deadLetters);
     }
 

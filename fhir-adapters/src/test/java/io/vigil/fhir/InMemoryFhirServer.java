@@ -24,6 +24,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -250,7 +251,7 @@ final class InMemoryFhirServer implements AutoCloseable {
         }
         matches.add(resource);
       }
-      matches.sort(java.util.Comparator.comparing(r -> r.getIdElement().getIdPart()));
+      matches.sort(Comparator.comparing(r -> r.getIdElement().getIdPart()));
       return matches;
     }
   }

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
@@ -194,7 +196,7 @@ class ReadFhirFilesPipelineTest {
   void metforminPatientsAreOnMetforminFromTheirFirstPrescription() throws IOException {
     // Synthea's metformin orders stay active: a patient is on it in the ordering encounter and every later one.
     Map<String, String> firstMetformin = new HashMap<>();
-    java.util.Set<String> orderingEncounters = new java.util.HashSet<>();
+    Set<String> orderingEncounters = new HashSet<>();
     for (JsonNode request : sourceResources("MedicationRequest").values()) {
       if (request.path("medicationCodeableConcept").toString().contains("\"860975\"")) {
         firstMetformin.merge(request.path("subject").path("reference").asText().replace("urn:uuid:", ""),
@@ -238,7 +240,7 @@ class ReadFhirFilesPipelineTest {
   }
 
   private static Map<String, Integer> countByEncounter(
-      Map<String, JsonNode> resources, java.util.function.Predicate<JsonNode> filter) {
+      Map<String, JsonNode> resources, Predicate<JsonNode> filter) {
     Map<String, Integer> counts = new HashMap<>();
     for (JsonNode resource : resources.values()) {
       if (filter.test(resource)) {

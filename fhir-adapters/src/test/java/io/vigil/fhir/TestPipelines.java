@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -56,7 +57,7 @@ final class TestPipelines {
   static List<String> readLines(Path dir, String name) {
     Path file = dir.resolve(name + ".txt");
     try (Stream<String> lines = Files.lines(file)) {
-      return lines.collect(java.util.stream.Collectors.toList());
+      return lines.collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
