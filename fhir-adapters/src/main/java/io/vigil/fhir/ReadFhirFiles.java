@@ -24,6 +24,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -140,6 +141,14 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
           : type + " has no subject reference, so it cannot be placed in a patient's record");
     }
     return patient;
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("filePattern", filepattern()).withLabel("File pattern"))
+        .add(DisplayData.item("format", format().toString()).withLabel("File format"))
+        .add(DisplayData.item("emptyMatchTreatment", emptyMatchTreatment().toString()));
   }
 
   /** Parses each bundle, groups its entries by patient and maps every patient's encounters. */

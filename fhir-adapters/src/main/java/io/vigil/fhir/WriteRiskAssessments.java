@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -157,6 +158,16 @@ public abstract class WriteRiskAssessments
     }
     return new Result(results.getPipeline(), riskAssessments, flagLines,
         FhirRecords.flattenDeadLetters("AllDeadLetters", deadLetters));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("outputPrefix", outputPrefix()).withLabel("NDJSON output prefix"))
+        .add(DisplayData.item("flags", flags()).withLabel("Write Flags for anomalies"))
+        .addIfNotNull(DisplayData.item("server", server() == null ? null : server().baseUrl())
+            .withLabel("FHIR server written to"))
+        .add(DisplayData.item("batchSize", batchSize()));
   }
 
   /** Joins each verdict to its patient and encodes the resources as JSON lines. */
