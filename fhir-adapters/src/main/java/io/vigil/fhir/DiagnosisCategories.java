@@ -1,6 +1,7 @@
 package io.vigil.fhir;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -124,7 +125,7 @@ final class DiagnosisCategories {
         return icd9Category(code);
       case ICD10_SYSTEM:
       case ICD10_WHO_SYSTEM:
-        String icd10 = code.toUpperCase(java.util.Locale.ROOT);
+        String icd10 = code.toUpperCase(Locale.ROOT);
         String mapped = ICD10_TO_ICD9.get(icd10.length() > 3 ? icd10.substring(0, 3) : icd10);
         return mapped != null ? mapped : "ICD10:" + icd10;
       case SNOMED_SYSTEM:
@@ -141,7 +142,7 @@ final class DiagnosisCategories {
    * without trailing zeros ({@code 250.80} → {@code 250.8}, {@code 250.00} → {@code 250}).
    */
   static String icd9Category(String code) {
-    String upper = code.toUpperCase(java.util.Locale.ROOT);
+    String upper = code.toUpperCase(Locale.ROOT);
     int dot = upper.indexOf('.');
     String category = dot >= 0 ? upper.substring(0, dot) : upper.length() > 3 && Character.isDigit(upper.charAt(0))
         ? upper.substring(0, 3) : upper;

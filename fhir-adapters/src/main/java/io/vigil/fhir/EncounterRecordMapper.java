@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Timing;
@@ -109,8 +110,10 @@ public final class EncounterRecordMapper implements Serializable {
     values.put("admission_source_id", admissionSource(encounter));
     values.put("time_in_hospital", timeInHospital(encounter));
     values.put("medical_specialty", medicalSpecialty(encounter));
-    values.put("num_lab_procedures", (double) observations.stream().filter(EncounterRecordMapper::isLaboratory).count());
-    values.put("num_procedures", (double) resources.proceduresOf(encounterId).size());
+    values.put("num_lab_procedures",
+        (double) observations.stream().filter(o -> counts(o) && isLaboratory(o)).count());
+    values.put("num_procedures",
+        (double) resources.proceduresOf(encounterId).stream().filter(EncounterRecordMapper::wasPerformed).count());
     putPriorEncounters(values, encounter, resources);
     List<String> diagnoses = diagnoses(encounter, encounterId, resources);
     for (int i = 0; i < 3; i++) {
@@ -427,6 +430,12 @@ public final class EncounterRecordMapper implements Serializable {
     return false;
   }
 
+  /** Procedures recorded in error or not done were not procedures of the encounter. */
+  private static boolean wasPerformed(Procedure procedure) {
+    return procedure.getStatus() != Procedure.ProcedureStatus.ENTEREDINERROR
+        && procedure.getStatus() != Procedure.ProcedureStatus.NOTDONE;
+  }
+
   private static boolean counts(Observation observation) {
     Observation.ObservationStatus status = observation.getStatus();
     return status != Observation.ObservationStatus.ENTEREDINERROR && status != Observation.ObservationStatus.CANCELLED;
@@ -573,8 +582,9 @@ public final class EncounterRecordMapper implements Serializable {
     boolean changed = false;
     boolean anyDiabetesMed = false;
     for (String column : Diabetes130.MEDICATION_COLUMNS) {
-      MedicationRequest current = latest(here, column, null, null);
-      MedicationRequest earlier = start == null ? null : latest(resources.medicationRequests(), column, start, encounterId);
+      MedicationRequest current = latest(resources, here, column, null, null);
+      MedicationRequest earlier =
+          start == null ? null : latest(resources, resources.medicationRequests(), column, start, encounterId);
       String value;
       if (current != null) {
         value = earlier == null ? "Steady" : doseTrend(dailyDose(earlier), dailyDose(current));
@@ -619,21 +629,16 @@ public final class EncounterRecordMapper implements Serializable {
     return "request|" + System.identityHashCode(request);
   }
 
-  private static Set<String> columnsOf(MedicationRequest request) {
-    return request.hasMedicationCodeableConcept()
-        ? DiabetesMedications.columnsOf(request.getMedicationCodeableConcept()) : Set.of();
-  }
-
   /**
    * The latest request for the drug column, by authoredOn; with {@code before} set, only requests in force authored
    * before that instant and not in the excluded encounter.
    */
-  private static @Nullable MedicationRequest latest(
-      List<MedicationRequest> requests, String column, @Nullable Long before, @Nullable String excludedEncounter) {
+  private static @Nullable MedicationRequest latest(PatientResources resources, List<MedicationRequest> requests,
+      String column, @Nullable Long before, @Nullable String excludedEncounter) {
     MedicationRequest latest = null;
     long latestMillis = Long.MIN_VALUE;
     for (MedicationRequest request : requests) {
-      if (!columnsOf(request).contains(column) || isNotInForce(request)) {
+      if (!resources.drugColumnsOf(request).contains(column) || isNotInForce(request)) {
         continue;
       }
       long authored = request.hasAuthoredOn() ? request.getAuthoredOn().getTime() : Long.MIN_VALUE;

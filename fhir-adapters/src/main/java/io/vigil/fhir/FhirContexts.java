@@ -37,6 +37,16 @@ public final class FhirContexts {
     return r4().newJsonParser().setParserErrorHandler(new StrictErrorHandler());
   }
 
+  /**
+   * A strict parser for Bundles that keeps each entry's own resource id: HAPI would otherwise replace it with the
+   * entry's {@code fullUrl}, and references are matched by logical id.
+   */
+  public static IParser strictBundleParser() {
+    IParser parser = strictJsonParser();
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
+    return parser;
+  }
+
   /** A new JSON parser for writing: compact, one resource per line as NDJSON wants. */
   public static IParser jsonWriter() {
     return r4().newJsonParser().setPrettyPrint(false);

@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.Encounter;
 public final class FhirRecords implements POutput {
   static final TupleTag<Row> RECORDS = new TupleTag<Row>() {};
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>() {};
+  private static final EncounterRecordMapper MAPPER = new EncounterRecordMapper();
 
   private final Pipeline pipeline;
   private final PCollection<Row> records;
@@ -97,7 +98,6 @@ public final class FhirRecords implements POutput {
    */
   static void emitRecords(
       PatientResources resources, @Nullable Set<String> onlyEncounters, String source, DoFn.MultiOutputReceiver out) {
-    EncounterRecordMapper mapper = MAPPER;
     int position = 0;
     for (Encounter encounter : resources.encounters()) {
       position++;
@@ -106,15 +106,13 @@ public final class FhirRecords implements POutput {
         continue;
       }
       try {
-        out.get(RECORDS).output(mapper.map(encounter, resources));
+        out.get(RECORDS).output(MAPPER.map(encounter, resources));
       } catch (RuntimeException e) {
         String location = id != null ? "Encounter/" + id : "Encounter #" + position + " of its patient";
         out.get(DEAD_LETTERS).output(DeadLetter.of(source, location, reasonOf(e), null));
       }
     }
   }
-
-  private static final EncounterRecordMapper MAPPER = new EncounterRecordMapper();
 
   /** An exception's message in one line, with its type when the message alone would be unclear. */
   static String reasonOf(Throwable e) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,7 @@ public final class PatientResources {
   private final Map<String, List<Procedure>> proceduresByEncounter;
   private final Map<String, List<MedicationRequest>> medicationRequestsByEncounter;
   private final List<MedicationRequest> medicationRequests;
+  private final Map<MedicationRequest, Set<String>> drugColumns = new IdentityHashMap<>();
 
   private PatientResources(Builder builder) {
     this.patient = builder.patient;
@@ -58,6 +60,10 @@ public final class PatientResources {
     List<MedicationRequest> requests = new ArrayList<>(builder.medicationRequests);
     requests.sort(BY_ID);
     this.medicationRequests = List.copyOf(requests);
+    for (MedicationRequest request : requests) {
+      drugColumns.put(request, request.hasMedicationCodeableConcept()
+          ? DiabetesMedications.columnsOf(request.getMedicationCodeableConcept()) : Set.of());
+    }
   }
 
   /**
@@ -153,6 +159,18 @@ public final class PatientResources {
   /** All the patient's MedicationRequests, whatever encounter they belong to. */
   public List<MedicationRequest> medicationRequests() {
     return medicationRequests;
+  }
+
+  /**
+   * The diabetes-130 drug columns of one of this patient's requests, resolved once when the index is built (the
+   * mapping asks for every column of every request of every encounter).
+   */
+  public Set<String> drugColumnsOf(MedicationRequest request) {
+    Set<String> columns = drugColumns.get(request);
+    if (columns == null) {
+      throw new IllegalArgumentException("the MedicationRequest is not in this patient's index");
+    }
+    return columns;
   }
 
   static @Nullable Long startMillis(Encounter encounter) {

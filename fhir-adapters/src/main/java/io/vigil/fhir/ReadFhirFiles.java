@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -61,6 +61,8 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     BUNDLE,
     NDJSON
   }
+
+  private static final Counter SKIPPED = Metrics.counter("vigil.fhir", "resourcesSkipped");
 
   abstract String filepattern();
 
@@ -121,8 +123,6 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
         .and(FhirRecords.DEAD_LETTERS, deadLetters));
   }
 
-  private static final Counter SKIPPED = Metrics.counter("vigil.fhir", "resourcesSkipped");
-
   /**
    * The patient a mapped resource belongs to; null for resource types the mapping does not read (counted as
    * skipped).
@@ -143,6 +143,14 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     return patient;
   }
 
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("filePattern", filepattern()).withLabel("File pattern"))
+        .add(DisplayData.item("format", format().toString()).withLabel("File format"))
+        .add(DisplayData.item("emptyMatchTreatment", emptyMatchTreatment().toString()));
+  }
+
   /** Parses each bundle, groups its entries by patient and maps every patient's encounters. */
   static final class MapBundleFn extends DoFn<FileIO.ReadableFile, Row> {
     private static final long serialVersionUID = 1L;
@@ -154,7 +162,7 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
       String path = file.getMetadata().resourceId().toString();
       Bundle bundle;
       try {
-        bundle = bundleParser().parseResource(Bundle.class, file.readFullyAsUTF8String());
+        bundle = FhirContexts.strictBundleParser().parseResource(Bundle.class, file.readFullyAsUTF8String());
       } catch (IOException | DataFormatException | ClassCastException e) {
         out.get(FhirRecords.DEAD_LETTERS).output(DeadLetter.of(path, "",
             "not a valid FHIR R4 JSON Bundle: " + FhirRecords.reasonOf(e), null));
@@ -189,13 +197,6 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
       for (PatientResources.Builder patient : patients.values()) {
         FhirRecords.emitRecords(patient.build(), null, path, out);
       }
-    }
-
-    /** References in bundles are full URLs; ids must stay the resources' own, so fullUrl does not override them. */
-    private static IParser bundleParser() {
-      IParser parser = FhirContexts.strictJsonParser();
-      parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-      return parser;
     }
   }
 
@@ -234,7 +235,7 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     }
   }
 
-  /** Parses one patient's resources (validated already when keyed), indexes them and maps their encounters. */
+  /** Parses one patient's resources (validated when they were keyed), indexes them and maps their encounters. */
   static final class MapPatientFn extends DoFn<KV<String, Iterable<KV<String, String>>>, Row> {
     private static final long serialVersionUID = 1L;
 
@@ -242,19 +243,22 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
     public void process(@Element KV<String, Iterable<KV<String, String>>> patient, MultiOutputReceiver out) {
       IParser parser = FhirContexts.strictJsonParser();
       PatientResources.Builder builder = PatientResources.builder();
-      List<String> sources = new ArrayList<>();
+      String encounterFile = null;
       for (KV<String, String> located : patient.getValue()) {
+        String location = located.getKey();
+        String file = location.substring(0, location.lastIndexOf(':'));
         try {
-          builder.add(parser.parseResource(located.getValue()));
-        } catch (IllegalArgumentException e) {
-          out.get(FhirRecords.DEAD_LETTERS).output(DeadLetter.of(located.getKey(), "",
-              FhirRecords.reasonOf(e), located.getValue()));
-        }
-        if (sources.isEmpty()) {
-          sources.add(located.getKey().substring(0, located.getKey().lastIndexOf(':')));
+          IBaseResource resource = parser.parseResource(located.getValue());
+          builder.add(resource);
+          encounterFile = encounterFile == null && "Encounter".equals(resource.fhirType()) ? file : encounterFile;
+        } catch (DataFormatException | IllegalArgumentException e) {
+          out.get(FhirRecords.DEAD_LETTERS).output(DeadLetter.of(file,
+              "line " + location.substring(location.lastIndexOf(':') + 1), FhirRecords.reasonOf(e),
+              located.getValue()));
         }
       }
-      FhirRecords.emitRecords(builder.build(), null, sources.isEmpty() ? "ndjson" : sources.get(0), out);
+      // a patient's records are mapped from many files; the Encounter file names the source of mapping failures
+      FhirRecords.emitRecords(builder.build(), null, encounterFile == null ? "ndjson" : encounterFile, out);
     }
   }
 

@@ -27,6 +27,7 @@ import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -133,6 +134,17 @@ public abstract class ReadFhirServer extends PTransform<PBegin, FhirRecords> {
         List.of(found.get(FhirRecords.DEAD_LETTERS), mapped.get(FhirRecords.DEAD_LETTERS)));
     return FhirRecords.of(PCollectionTuple.of(FhirRecords.RECORDS, mapped.get(FhirRecords.RECORDS))
         .and(FhirRecords.DEAD_LETTERS, deadLetters));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("baseUrl", server().baseUrl()).withLabel("FHIR server"))
+        .addIfNotNull(DisplayData.item("updatedSince", updatedSince() == null ? null : updatedSince().toString())
+            .withLabel("Encounters updated since"))
+        .add(DisplayData.item("pageSize", pageSize()))
+        .add(DisplayData.item("patientBatchSize", patientBatchSize()))
+        .add(DisplayData.item("maxAttempts", server().maxAttempts()));
   }
 
   /** Pages through the Encounter search and emits (patient id, encounter id) for each encounter found. */

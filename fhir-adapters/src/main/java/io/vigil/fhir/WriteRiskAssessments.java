@@ -8,6 +8,7 @@ import io.vigil.transforms.records.DeadLetter;
 import io.vigil.transforms.records.Diabetes130;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -19,6 +20,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -158,6 +160,16 @@ public abstract class WriteRiskAssessments
         FhirRecords.flattenDeadLetters("AllDeadLetters", deadLetters));
   }
 
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("outputPrefix", outputPrefix()).withLabel("NDJSON output prefix"))
+        .add(DisplayData.item("flags", flags()).withLabel("Write Flags for anomalies"))
+        .addIfNotNull(DisplayData.item("server", server() == null ? null : server().baseUrl())
+            .withLabel("FHIR server written to"))
+        .add(DisplayData.item("batchSize", batchSize()));
+  }
+
   /** Joins each verdict to its patient and encodes the resources as JSON lines. */
   static final class BuildResourcesFn extends DoFn<KV<String, CoGbkResult>, String> {
     private static final long serialVersionUID = 1L;
@@ -276,8 +288,8 @@ public abstract class WriteRiskAssessments
     }
 
     @Override
-    public java.util.Map<TupleTag<?>, PValue> expand() {
-      return java.util.Map.of(BuildResourcesFn.RISK_ASSESSMENTS, riskAssessments, BuildResourcesFn.FLAGS, flags,
+    public Map<TupleTag<?>, PValue> expand() {
+      return Map.of(BuildResourcesFn.RISK_ASSESSMENTS, riskAssessments, BuildResourcesFn.FLAGS, flags,
           FhirRecords.DEAD_LETTERS, deadLetters);
     }
 

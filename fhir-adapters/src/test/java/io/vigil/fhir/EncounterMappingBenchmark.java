@@ -1,6 +1,5 @@
 package io.vigil.fhir;
 
-import ca.uhn.fhir.parser.IParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,9 +52,7 @@ class EncounterMappingBenchmark {
   private static List<PatientResources> parseAndIndex(List<String> contents) {
     List<PatientResources> indexes = new ArrayList<>();
     for (String content : contents) {
-      IParser parser = FhirContexts.strictJsonParser();
-      parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-      Bundle bundle = parser.parseResource(Bundle.class, content);
+      Bundle bundle = FhirContexts.strictBundleParser().parseResource(Bundle.class, content);
       PatientResources.Builder builder = PatientResources.builder();
       for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
         builder.add(entry.getResource());

@@ -73,8 +73,12 @@ class EncounterRecordMapperTest {
     Observation weight = observation("obs-weight", "29463-7", 80.0, "kg"); // 176 lb
     weight.addCategory(concept(EncounterRecordMapper.OBSERVATION_CATEGORY, "vital-signs"));
     resources.add(weight);
+    Observation inError = lab("obs-in-error", "4548-4", 12.0, "%");
+    inError.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
+    resources.add(inError);
     resources.add(procedure("proc-1"));
     resources.add(procedure("proc-2"));
+    resources.add(procedure("proc-not-done").setStatus(Procedure.ProcedureStatus.NOTDONE));
 
     // metformin: 500 mg twice a day before, 1000 mg twice a day now -> Up
     resources.add(medication("med-metformin-old", "enc-amb-1", "2022-03-01T09:00:00+00:00", "6809", "metformin", 500, 2));

@@ -76,16 +76,16 @@ class FhirServerPipelineTest {
     FhirServer fhir = FhirServer.at(server.baseUrl()).withBearerToken("test-token")
         .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
     Path out = work.resolve("out");
-    Pipeline pipeline = FlinkTestPipelines.create();
+    Pipeline pipeline = TestPipelines.flink();
     FhirRecords all = pipeline.apply("ReadAll",
         ReadFhirServer.from(fhir).withPageSize(PAGE_SIZE).withPatientBatchSize(5));
     FhirRecords changed = pipeline.apply("ReadChanged",
         ReadFhirServer.from(fhir).withPageSize(50).withUpdatedSince(CHANGES_SINCE));
     FhirRecords files = pipeline.apply("ReadFiles", ReadFhirFiles.bundles(SyntheaFiles.directory() + "/*.json"));
-    FlinkTestPipelines.collectRecords(all.records(), out, "serverRecords");
-    FlinkTestPipelines.collectRecords(changed.records(), out, "changedRecords");
-    FlinkTestPipelines.collectRecords(files.records(), out, "fileRecords");
-    FlinkTestPipelines.collect(describe(FhirRecords.flattenDeadLetters("AllReadDeadLetters",
+    TestPipelines.collectRecords(all.records(), out, "serverRecords");
+    TestPipelines.collectRecords(changed.records(), out, "changedRecords");
+    TestPipelines.collectRecords(files.records(), out, "fileRecords");
+    TestPipelines.collect(describe(FhirRecords.flattenDeadLetters("AllReadDeadLetters",
         List.of(all.deadLetters(), changed.deadLetters(), files.deadLetters())), "Read"), out, "deadLetters");
 
     // one coder for both inputs of the Flatten: Flink refuses to union collections whose coders differ
@@ -99,14 +99,14 @@ class FhirServerPipelineTest {
     WriteRiskAssessments.Result written = verdicts.apply("WriteBack", WriteRiskAssessments
         .to(out.resolve("fhir-").toString()).withSourceRecords(all.records()).withFlags().withServer(fhir)
         .withBatchSize(40));
-    FlinkTestPipelines.collect(describe(written.deadLetters(), "Sink"), out, "sinkDeadLetters");
+    TestPipelines.collect(describe(written.deadLetters(), "Sink"), out, "sinkDeadLetters");
     pipeline.run().waitUntilFinish();
 
-    serverRecords = FlinkTestPipelines.readRecords(out, "serverRecords");
-    changedRecords = FlinkTestPipelines.readRecords(out, "changedRecords");
-    fileRecords = FlinkTestPipelines.readRecords(out, "fileRecords");
-    deadLetters = FlinkTestPipelines.readLines(out, "deadLetters");
-    sinkDeadLetters = FlinkTestPipelines.readLines(out, "sinkDeadLetters");
+    serverRecords = TestPipelines.readRecords(out, "serverRecords");
+    changedRecords = TestPipelines.readRecords(out, "changedRecords");
+    fileRecords = TestPipelines.readRecords(out, "fileRecords");
+    deadLetters = TestPipelines.readLines(out, "deadLetters");
+    sinkDeadLetters = TestPipelines.readLines(out, "sinkDeadLetters");
   }
 
   @AfterAll

@@ -3,7 +3,6 @@ package io.vigil.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
@@ -25,6 +24,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -98,9 +98,7 @@ final class InMemoryFhirServer implements AutoCloseable {
   /** Stores the mapped resource types of the bundles, all last updated at the given time. */
   void load(List<Path> bundles, Date lastUpdated) throws Exception {
     for (Path file : bundles) {
-      IParser parser = FhirContexts.r4().newJsonParser();
-      parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-      Bundle bundle = parser.parseResource(Bundle.class, Files.readString(file));
+      Bundle bundle = FhirContexts.strictBundleParser().parseResource(Bundle.class, Files.readString(file));
       for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
         InMemoryProvider provider = providers.get(entry.getResource().fhirType());
         if (provider != null) {
@@ -118,6 +116,11 @@ final class InMemoryFhirServer implements AutoCloseable {
   /** The next request of that kind (e.g. SEARCH_TYPE on Encounter, GET_PAGE) is answered with the status. */
   void failNext(RestOperationTypeEnum operation, String resourceType, int status) {
     failures.pending.add(new InjectedFailure(operation, resourceType, status));
+  }
+
+  /** Every search of the type whose {@code subject} parameter names the patient is answered with the status. */
+  void failAlways(String resourceType, String patientId, int status) {
+    failures.persistent.add(new PersistentFailure(resourceType, "Patient/" + patientId, status));
   }
 
   int injectedFailuresLeft() {
@@ -145,15 +148,35 @@ final class InMemoryFhirServer implements AutoCloseable {
     }
   }
 
-  /** Counts requests by kind and answers the pending injected failures. */
+  private static final class PersistentFailure {
+    final String resourceType;
+    final String subject;
+    final int status;
+
+    PersistentFailure(String resourceType, String subject, int status) {
+      this.resourceType = resourceType;
+      this.subject = subject;
+      this.status = status;
+    }
+  }
+
+  /** Counts requests by kind and answers the injected failures. */
   @Interceptor
   public static final class FailureInjector {
     final ConcurrentLinkedQueue<InjectedFailure> pending = new ConcurrentLinkedQueue<>();
     final Map<RestOperationTypeEnum, AtomicInteger> counts = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<PersistentFailure> persistent = new ConcurrentLinkedQueue<>();
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void beforeHandling(RequestDetails request, RestOperationTypeEnum operation) {
       counts.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+      String[] subjects = request.getParameters().getOrDefault("subject", new String[0]);
+      for (PersistentFailure failure : persistent) {
+        if (failure.resourceType.equals(request.getResourceName())
+            && String.join(",", subjects).contains(failure.subject)) {
+          throw new UnclassifiedServerFailureException(failure.status, "injected failure for the test");
+        }
+      }
       for (InjectedFailure failure : pending) {
         boolean typeMatches = failure.resourceType == null || failure.resourceType.equals(request.getResourceName());
         if (failure.operation == operation && typeMatches && pending.remove(failure)) {
@@ -228,7 +251,7 @@ final class InMemoryFhirServer implements AutoCloseable {
         }
         matches.add(resource);
       }
-      matches.sort(java.util.Comparator.comparing(r -> r.getIdElement().getIdPart()));
+      matches.sort(Comparator.comparing(r -> r.getIdElement().getIdPart()));
       return matches;
     }
   }

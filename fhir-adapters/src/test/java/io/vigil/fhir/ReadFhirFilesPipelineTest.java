@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
@@ -50,23 +52,48 @@ class ReadFhirFilesPipelineTest {
         + "{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"c-no-subject\","
         + " \"code\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"44054006\"}]}}}]}");
 
+    Files.writeString(bundles.resolve("two-patients-searchset.json"), twoPatientSearchset());
+
     Path ndjson = Files.createDirectories(work.resolve("ndjson"));
     writeBulkExport(ndjson);
 
     Path out = work.resolve("out");
-    Pipeline pipeline = FlinkTestPipelines.create();
+    Pipeline pipeline = TestPipelines.flink();
     FhirRecords fromBundles = pipeline.apply("Bundles", ReadFhirFiles.bundles(bundles + "/*.json"));
     FhirRecords fromNdjson = pipeline.apply("Ndjson", ReadFhirFiles.ndjson(ndjson + "/*.ndjson"));
-    FlinkTestPipelines.collectRecords(fromBundles.records(), out, "bundleRecords");
-    FlinkTestPipelines.collectRecords(fromNdjson.records(), out, "ndjsonRecords");
-    FlinkTestPipelines.collect(describe(fromBundles.deadLetters(), "Bundle"), out, "bundleDeadLetters");
-    FlinkTestPipelines.collect(describe(fromNdjson.deadLetters(), "Ndjson"), out, "ndjsonDeadLetters");
+    TestPipelines.collectRecords(fromBundles.records(), out, "bundleRecords");
+    TestPipelines.collectRecords(fromNdjson.records(), out, "ndjsonRecords");
+    TestPipelines.collect(describe(fromBundles.deadLetters(), "Bundle"), out, "bundleDeadLetters");
+    TestPipelines.collect(describe(fromNdjson.deadLetters(), "Ndjson"), out, "ndjsonDeadLetters");
     pipeline.run().waitUntilFinish();
 
-    bundleRecords = FlinkTestPipelines.readRecords(out, "bundleRecords");
-    ndjsonRecords = FlinkTestPipelines.readRecords(out, "ndjsonRecords");
-    bundleDeadLetters = FlinkTestPipelines.readLines(out, "bundleDeadLetters");
-    ndjsonDeadLetters = FlinkTestPipelines.readLines(out, "ndjsonDeadLetters");
+    bundleRecords = TestPipelines.readRecords(out, "bundleRecords");
+    ndjsonRecords = TestPipelines.readRecords(out, "ndjsonRecords");
+    bundleDeadLetters = TestPipelines.readLines(out, "bundleDeadLetters");
+    ndjsonDeadLetters = TestPipelines.readLines(out, "ndjsonDeadLetters");
+  }
+
+  /** A server's searchset page holding two patients, referencing each other by absolute URL. */
+  private static String twoPatientSearchset() {
+    StringBuilder entries = new StringBuilder();
+    for (String patient : List.of("a", "b")) {
+      String base = "https://fhir.example.org/r4/";
+      entries.append(entries.length() == 0 ? "" : ",")
+          .append("{\"fullUrl\": \"").append(base).append("Patient/p-").append(patient).append("\", \"resource\": ")
+          .append("{\"resourceType\": \"Patient\", \"id\": \"p-").append(patient).append("\", \"gender\": \"")
+          .append(patient.equals("a") ? "female" : "male").append("\", \"birthDate\": \"1940-05-01\"}},")
+          .append("{\"fullUrl\": \"").append(base).append("Encounter/enc-").append(patient).append("\", \"resource\": ")
+          .append("{\"resourceType\": \"Encounter\", \"id\": \"enc-").append(patient)
+          .append("\", \"status\": \"finished\", \"class\": {\"code\": \"IMP\"}, \"subject\": {\"reference\": \"")
+          .append(base).append("Patient/p-").append(patient).append("\"}, \"period\": {\"start\": \"2020-03-01T10:00:00Z\",")
+          .append(" \"end\": \"2020-03-05T10:00:00Z\"}}},")
+          .append("{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"c-").append(patient)
+          .append("\", \"subject\": {\"reference\": \"Patient/p-").append(patient).append("\"}, \"encounter\": ")
+          .append("{\"reference\": \"Encounter/enc-").append(patient).append("\"}, \"code\": {\"coding\": [{\"system\": ")
+          .append("\"http://hl7.org/fhir/sid/icd-10-cm\", \"code\": \"").append(patient.equals("a") ? "I50.9" : "E11.9")
+          .append("\"}]}}}");
+    }
+    return "{\"resourceType\": \"Bundle\", \"type\": \"searchset\", \"entry\": [" + entries + "]}";
   }
 
   private static PCollection<String> describe(PCollection<DeadLetter> deadLetters, String name) {
@@ -95,9 +122,19 @@ class ReadFhirFilesPipelineTest {
   void everySyntheaEncounterBecomesOneRecord() throws IOException {
     Map<String, JsonNode> encounters = sourceResources("Encounter");
     assertThat(encounters).hasSize(SyntheaFiles.ENCOUNTERS);
-    assertThat(bundleRecords.keySet()).containsAll(encounters.keySet()).contains("enc-orphan")
-        .hasSize(SyntheaFiles.ENCOUNTERS + 1);
+    assertThat(bundleRecords.keySet()).containsAll(encounters.keySet()).contains("enc-orphan", "enc-a", "enc-b")
+        .hasSize(SyntheaFiles.ENCOUNTERS + 3);
     assertThat(ndjsonRecords.keySet()).isEqualTo(encounters.keySet());
+  }
+
+  @Test
+  void aSearchsetWithTwoPatientsIsSplitByPatient() {
+    assertThat(bundleRecords.get("enc-a")).containsEntry("patient_nbr", "p-a").containsEntry("gender", "Female")
+        .containsEntry("diag_1", "428").containsEntry("age", "[70-80)").containsEntry("time_in_hospital", "4.0");
+    assertThat(bundleRecords.get("enc-b")).containsEntry("patient_nbr", "p-b").containsEntry("gender", "Male")
+        .containsEntry("diag_1", "250");
+    assertThat(bundleRecords.get("enc-orphan")).containsEntry("patient_nbr", "p-orphan")
+        .doesNotContainKeys("gender", "race", "age");
   }
 
   @Test
@@ -159,7 +196,7 @@ class ReadFhirFilesPipelineTest {
   void metforminPatientsAreOnMetforminFromTheirFirstPrescription() throws IOException {
     // Synthea's metformin orders stay active: a patient is on it in the ordering encounter and every later one.
     Map<String, String> firstMetformin = new HashMap<>();
-    java.util.Set<String> orderingEncounters = new java.util.HashSet<>();
+    Set<String> orderingEncounters = new HashSet<>();
     for (JsonNode request : sourceResources("MedicationRequest").values()) {
       if (request.path("medicationCodeableConcept").toString().contains("\"860975\"")) {
         firstMetformin.merge(request.path("subject").path("reference").asText().replace("urn:uuid:", ""),
@@ -203,7 +240,7 @@ class ReadFhirFilesPipelineTest {
   }
 
   private static Map<String, Integer> countByEncounter(
-      Map<String, JsonNode> resources, java.util.function.Predicate<JsonNode> filter) {
+      Map<String, JsonNode> resources, Predicate<JsonNode> filter) {
     Map<String, Integer> counts = new HashMap<>();
     for (JsonNode resource : resources.values()) {
       if (filter.test(resource)) {

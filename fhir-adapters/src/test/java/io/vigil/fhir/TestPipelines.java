@@ -8,26 +8,38 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
-/** Pipelines on an embedded Flink cluster, and their outputs collected as text files to assert on afterwards. */
-final class FlinkTestPipelines {
+/**
+ * Test pipelines (on an embedded Flink cluster, or on the direct runner where only failure paths are checked) and
+ * their outputs collected as text files to assert on after the run.
+ */
+final class TestPipelines {
 
-  static Pipeline create() {
+  static Pipeline flink() {
     FlinkPipelineOptions options = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
     options.setRunner(FlinkRunner.class);
     options.setFlinkMaster("[local]");
     options.setParallelism(2);
+    return Pipeline.create(options);
+  }
+
+  static Pipeline direct() {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(DirectRunner.class);
     return Pipeline.create(options);
   }
 
@@ -38,14 +50,14 @@ final class FlinkTestPipelines {
 
   /** Records as {@code field=value} lines, tab-separated, nulls left out, for {@link #readRecords}. */
   static void collectRecords(PCollection<Row> records, Path dir, String name) {
-    collect(records.apply("Format" + name, MapElements.into(TypeDescriptors.strings()).via(FlinkTestPipelines::line)),
+    collect(records.apply("Format" + name, MapElements.into(TypeDescriptors.strings()).via(TestPipelines::line)),
         dir, name);
   }
 
   static List<String> readLines(Path dir, String name) {
     Path file = dir.resolve(name + ".txt");
     try (Stream<String> lines = Files.lines(file)) {
-      return lines.collect(java.util.stream.Collectors.toList());
+      return lines.collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -78,5 +90,5 @@ final class FlinkTestPipelines {
     return String.join("\t", fields);
   }
 
-  private FlinkTestPipelines() {}
+  private TestPipelines() {}
 }
