@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Encounters per second of the mapping on the 16 Synthea bundles, in one JVM: parsing + indexing + mapping, and the
  * mapping alone on indexes built beforehand. Run on purpose (surefire skips the tag):
  *
- * <pre>mvn -B -o -q -pl fhir-adapters -am test -Dtest=EncounterMappingBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dvigil.excludedGroups=none</pre>
+ * <pre>mvn -B -o -q -pl fhir-adapters -am test -Dtest=EncounterMappingBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dvigil.test.excludedGroups=none</pre>
  */
 @Tag("benchmark")
 class EncounterMappingBenchmark {
