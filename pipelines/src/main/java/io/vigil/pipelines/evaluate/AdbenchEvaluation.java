@@ -1,0 +1,51 @@
+package io.vigil.pipelines.evaluate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs detectors on labelled data sets under the {@link AdbenchProtocol}: for each data set and seed one split, which
+ * every detector sees identically; each detector's test scores give AUCROC and AUCPR.
+ */
+public final class AdbenchEvaluation {
+  private AdbenchEvaluation() {}
+
+  /**
+   * Evaluates every detector on every data set for every seed.
+   *
+   * @param progress called with each result as it is measured (for logs); may be a no-op
+   */
+  public static List<SeedResult> run(List<LabelledDataset> datasets, List<Long> seeds, List<AnomalyDetector> detectors,
+      Consumer<SeedResult> progress) {
+    if (datasets.isEmpty() || seeds.isEmpty() || detectors.isEmpty()) {
+      throw new IllegalArgumentException("need at least one data set, one seed and one detector");
+    }
+    List<SeedResult> results = new ArrayList<>();
+    for (LabelledDataset dataset : datasets) {
+      for (long seed : seeds) {
+        AdbenchProtocol.Split split = AdbenchProtocol.split(dataset, seed);
+        for (AnomalyDetector detector : detectors) {
+          SeedResult result = evaluate(detector, dataset.name(), split.train(), split.test(), split.testLabels(), seed);
+          results.add(result);
+          progress.accept(result);
+        }
+      }
+    }
+    return results;
+  }
+
+  /** Fits one detector on {@code train}, scores {@code test} and measures the ranking against its labels. */
+  public static SeedResult evaluate(AnomalyDetector detector, String dataset, double[][] train, double[][] test,
+      int[] testLabels, long seed) {
+    long start = System.nanoTime();
+    double[] scores = detector.fitAndScore(train, test, seed);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (scores.length != test.length) {
+      throw new IllegalStateException(detector.name() + " returned " + scores.length + " scores for " + test.length
+          + " test rows");
+    }
+    return new SeedResult(dataset, detector.name(), seed, 100 * RankMetrics.aucRoc(scores, testLabels),
+        100 * RankMetrics.averagePrecision(scores, testLabels), seconds);
+  }
+}
