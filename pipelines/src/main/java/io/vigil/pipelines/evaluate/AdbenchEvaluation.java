@@ -1,8 +1,10 @@
 package io.vigil.pipelines.evaluate;
 
+import io.vigil.transforms.records.ColumnSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * Runs detectors on labelled data sets under the {@link AdbenchProtocol}: for each data set and seed one split, which
@@ -25,8 +27,11 @@ public final class AdbenchEvaluation {
     for (LabelledDataset dataset : datasets) {
       for (long seed : seeds) {
         AdbenchProtocol.Split split = AdbenchProtocol.split(dataset, seed);
+        ColumnSpec spec = NumericTable.spec(dataset.columns());
+        List<Row> train = NumericTable.rows(spec, split.train(), "train-");
+        List<Row> test = NumericTable.rows(spec, split.test(), "test-");
         for (AnomalyDetector detector : detectors) {
-          SeedResult result = evaluate(detector, dataset.name(), split.train(), split.test(), split.testLabels(), seed);
+          SeedResult result = evaluate(detector, dataset.name(), spec, train, test, split.testLabels(), seed);
           results.add(result);
           progress.accept(result);
         }
@@ -36,13 +41,13 @@ public final class AdbenchEvaluation {
   }
 
   /** Fits one detector on {@code train}, scores {@code test} and measures the ranking against its labels. */
-  public static SeedResult evaluate(AnomalyDetector detector, String dataset, double[][] train, double[][] test,
-      int[] testLabels, long seed) {
+  public static SeedResult evaluate(AnomalyDetector detector, String dataset, ColumnSpec spec, List<Row> train,
+      List<Row> test, int[] testLabels, long seed) {
     long start = System.nanoTime();
-    double[] scores = detector.fitAndScore(train, test, seed);
+    double[] scores = detector.fitAndScore(spec, train, test, seed);
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (scores.length != test.length) {
-      throw new IllegalStateException(detector.name() + " returned " + scores.length + " scores for " + test.length
+    if (scores.length != test.size()) {
+      throw new IllegalStateException(detector.name() + " returned " + scores.length + " scores for " + test.size()
           + " test rows");
     }
     return new SeedResult(dataset, detector.name(), seed, 100 * RankMetrics.aucRoc(scores, testLabels),

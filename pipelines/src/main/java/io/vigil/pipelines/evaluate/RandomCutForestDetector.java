@@ -1,6 +1,9 @@
 package io.vigil.pipelines.evaluate;
 
 import com.amazon.randomcutforest.RandomCutForest;
+import io.vigil.transforms.records.ColumnSpec;
+import java.util.List;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * Baseline: Amazon's Random Cut Forest ({@code software.amazon.randomcutforest}, Apache-2.0), a maintained JVM relative
@@ -27,7 +30,9 @@ public final class RandomCutForestDetector implements AnomalyDetector {
   }
 
   @Override
-  public double[] fitAndScore(double[][] train, double[][] test, long seed) {
+  public double[] fitAndScore(ColumnSpec spec, List<Row> trainRows, List<Row> testRows, long seed) {
+    double[][] train = NumericTable.matrix(spec, trainRows);
+    double[][] test = NumericTable.matrix(spec, testRows);
     RandomCutForest forest = RandomCutForest.builder()
         .dimensions(train[0].length)
         .numberOfTrees(trees)
