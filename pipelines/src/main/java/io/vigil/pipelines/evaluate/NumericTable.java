@@ -42,10 +42,15 @@ public final class NumericTable {
     return rows;
   }
 
+  /** Whether every column but the identifier is numeric. */
+  public static boolean isAllNumeric(ColumnSpec spec) {
+    return spec.namesOfKind(ColumnKind.NUMERIC).size() == spec.columns().size() - 1;
+  }
+
   /** The numeric columns of rows of an all-numeric layout, as a matrix; a missing value is an error. */
   public static double[][] matrix(ColumnSpec spec, List<Row> rows) {
     List<String> numeric = spec.namesOfKind(ColumnKind.NUMERIC);
-    if (numeric.size() != spec.columns().size() - 1) {
+    if (!isAllNumeric(spec)) {
       throw new IllegalArgumentException("not an all-numeric layout: " + spec.names());
     }
     double[][] matrix = new double[rows.size()][numeric.size()];
