@@ -1,0 +1,194 @@
+package io.vigil.transforms.preprocess;
+
+import io.vigil.transforms.records.ColumnKind;
+import io.vigil.transforms.records.ColumnSpec;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * What one pass over the records learns, per feature column of a spec: for numeric columns the count of present
+ * values, missing values, min, max and sum; for categorical columns the missing count and the count of every level
+ * (missing counted as the level {@code missing}). Mergeable, so Beam combines it across workers.
+ *
+ * <p>The sum is exact ({@link BigDecimal}), so the fitted mean, and with it the artifact's fingerprint, does not
+ * depend on the order in which a runner merges partial results.
+ */
+final class ColumnStatistics {
+  /** The level a missing categorical value becomes, as in the notebook's {@code fillna('missing')}. */
+  static final String MISSING_LEVEL = "missing";
+
+  long rows;
+  final String[] names;
+  final boolean[] numeric;
+  final long[] present;
+  final long[] missing;
+  final double[] min;
+  final double[] max;
+  final BigDecimal[] sum;
+  final List<Map<String, Long>> levelCounts;
+
+  /** Empty statistics over the NUMERIC and CATEGORICAL columns of {@code spec}, in source order. */
+  static ColumnStatistics empty(ColumnSpec spec) {
+    List<ColumnSpec.Column> features = spec.columns().stream()
+        .filter(column -> column.kind() == ColumnKind.NUMERIC || column.kind() == ColumnKind.CATEGORICAL)
+        .toList();
+    String[] names = new String[features.size()];
+    boolean[] numeric = new boolean[features.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = features.get(i).name();
+      numeric[i] = features.get(i).kind() == ColumnKind.NUMERIC;
+    }
+    return new ColumnStatistics(names, numeric);
+  }
+
+  private ColumnStatistics(String[] names, boolean[] numeric) {
+    this.names = names;
+    this.numeric = numeric;
+    int n = names.length;
+    present = new long[n];
+    missing = new long[n];
+    min = new double[n];
+    max = new double[n];
+    sum = new BigDecimal[n];
+    levelCounts = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      min[i] = Double.POSITIVE_INFINITY;
+      max[i] = Double.NEGATIVE_INFINITY;
+      sum[i] = BigDecimal.ZERO;
+      levelCounts.add(numeric[i] ? Map.of() : new HashMap<>());
+    }
+  }
+
+  void add(Row row) {
+    rows++;
+    for (int i = 0; i < names.length; i++) {
+      Object value = row.getValue(names[i]);
+      if (numeric[i]) {
+        if (value == null) {
+          missing[i]++;
+        } else {
+          double x = ((Number) value).doubleValue();
+          present[i]++;
+          min[i] = Math.min(min[i], x);
+          max[i] = Math.max(max[i], x);
+          sum[i] = sum[i].add(new BigDecimal(x));
+        }
+      } else {
+        String level;
+        if (value == null) {
+          missing[i]++;
+          level = MISSING_LEVEL;
+        } else {
+          present[i]++;
+          level = value.toString();
+        }
+        levelCounts.get(i).merge(level, 1L, Long::sum);
+      }
+    }
+  }
+
+  void merge(ColumnStatistics other) {
+    rows += other.rows;
+    for (int i = 0; i < names.length; i++) {
+      present[i] += other.present[i];
+      missing[i] += other.missing[i];
+      min[i] = Math.min(min[i], other.min[i]);
+      max[i] = Math.max(max[i], other.max[i]);
+      sum[i] = sum[i].add(other.sum[i]);
+      if (!numeric[i]) {
+        Map<String, Long> counts = levelCounts.get(i);
+        other.levelCounts.get(i).forEach((level, count) -> counts.merge(level, count, Long::sum));
+      }
+    }
+  }
+
+  /** Writes the statistics field by field; the column names and kinds travel too, so decoding needs no spec. */
+  static final class Coder extends CustomCoder<ColumnStatistics> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void encode(ColumnStatistics value, OutputStream outStream) throws IOException {
+      DataOutputStream out = new DataOutputStream(outStream);
+      out.writeLong(value.rows);
+      out.writeInt(value.names.length);
+      for (int i = 0; i < value.names.length; i++) {
+        out.writeUTF(value.names[i]);
+        out.writeBoolean(value.numeric[i]);
+      }
+      for (int i = 0; i < value.names.length; i++) {
+        out.writeLong(value.present[i]);
+        out.writeLong(value.missing[i]);
+        out.writeDouble(value.min[i]);
+        out.writeDouble(value.max[i]);
+        out.writeUTF(value.sum[i].toString());
+        Map<String, Long> counts = value.levelCounts.get(i);
+        out.writeInt(counts.size());
+        for (Map.Entry<String, Long> entry : counts.entrySet()) {
+          writeLongString(out, entry.getKey());
+          out.writeLong(entry.getValue());
+        }
+      }
+      out.flush();
+    }
+
+    @Override
+    public ColumnStatistics decode(InputStream inStream) throws IOException {
+      DataInputStream in = new DataInputStream(inStream);
+      long rows = in.readLong();
+      int n = in.readInt();
+      if (n < 0) {
+        throw new CoderException("negative column count " + n);
+      }
+      String[] names = new String[n];
+      boolean[] numeric = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        names[i] = in.readUTF();
+        numeric[i] = in.readBoolean();
+      }
+      ColumnStatistics statistics = new ColumnStatistics(names, numeric);
+      statistics.rows = rows;
+      for (int i = 0; i < n; i++) {
+        statistics.present[i] = in.readLong();
+        statistics.missing[i] = in.readLong();
+        statistics.min[i] = in.readDouble();
+        statistics.max[i] = in.readDouble();
+        statistics.sum[i] = new BigDecimal(in.readUTF());
+        int size = in.readInt();
+        if (size < 0) {
+          throw new CoderException("negative level count " + size);
+        }
+        for (int k = 0; k < size; k++) {
+          statistics.levelCounts.get(i).put(readLongString(in), in.readLong());
+        }
+      }
+      return statistics;
+    }
+
+    /** UTF-8 with an int length: {@code writeUTF} stops at 64 KiB, and a level is whatever a CSV field held. */
+    private static void writeLongString(DataOutputStream out, String text) throws IOException {
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+
+    private static String readLongString(DataInputStream in) throws IOException {
+      int length = in.readInt();
+      if (length < 0) {
+        throw new CoderException("negative string length " + length);
+      }
+      byte[] bytes = new byte[length];
+      in.readFully(bytes);
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+}
