@@ -275,14 +275,14 @@ public final class WganGpConfig implements Serializable {
 
         /** Embedding width of the generator's self-attention; must be a multiple of {@link #attentionHeads}. */
         public Builder attentionDim(int value) {
-            attentionDim = positive("attentionDim", value);
-            requireDivisible(attentionDim, attentionHeads);
+            requireDivisible(positive("attentionDim", value), attentionHeads);
+            attentionDim = value;
             return this;
         }
 
         public Builder attentionHeads(int value) {
-            attentionHeads = positive("attentionHeads", value);
-            requireDivisible(attentionDim, attentionHeads);
+            requireDivisible(attentionDim, positive("attentionHeads", value));
+            attentionHeads = value;
             return this;
         }
 

@@ -73,7 +73,7 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
       checkSchema(records.getSchema());
     }
     return records
-        .apply("ColumnStatistics", Combine.globally(new StatisticsFn(spec(), options())))
+        .apply("ColumnStatistics", Combine.globally(new StatisticsFn(spec(), options())).withoutDefaults())
         .setCoder(PreprocessingArtifact.Coder.of());
   }
 

@@ -2,16 +2,34 @@ package io.vigil.transforms.records;
 
 import com.google.auto.value.AutoValue;
 import java.util.List;
-import org.apache.beam.sdk.schemas.AutoValueSchema;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.SchemaProvider;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 
 /**
  * The verdict on one record: the critic's score (lower = more anomalous), the threshold it was held against, the flag,
  * which model gave it, and why. Written as CSV, JSON lines and FHIR RiskAssessments.
  */
-@DefaultSchema(AutoValueSchema.class)
+@DefaultSchema(AnomalyResult.RowSchema.class)
 @AutoValue
 public abstract class AnomalyResult {
+  /** The Beam schema of a verdict; field names are the accessor names. */
+  public static final Schema SCHEMA = Schema.builder()
+      .addStringField("recordId")
+      .addDoubleField("score")
+      .addDoubleField("threshold")
+      .addBooleanField("anomaly")
+      .addStringField("modelVersion")
+      .addArrayField("explanationColumns", FieldType.STRING)
+      .addArrayField("explanationContributions", FieldType.DOUBLE)
+      .addArrayField("unseenCategories", FieldType.STRING)
+      .addArrayField("outOfRangeColumns", FieldType.STRING)
+      .build();
+
   public abstract String recordId();
 
   /** The critic's score; a record scoring below {@link #threshold()} is an anomaly. */
@@ -69,5 +87,44 @@ public abstract class AnomalyResult {
     public abstract Builder setOutOfRangeColumns(List<String> columns);
 
     public abstract AnomalyResult build();
+  }
+
+  /**
+   * Maps verdicts to and from {@link #SCHEMA} rows. Beam's {@code AutoValueSchema} only sees {@code getX()} accessors,
+   * so it would infer an empty schema for this record's {@code x()} accessors.
+   */
+  public static final class RowSchema implements SchemaProvider {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public <T> Schema schemaFor(TypeDescriptor<T> type) {
+      return SCHEMA;
+    }
+
+    @Override
+    public <T> SerializableFunction<T, Row> toRowFunction(TypeDescriptor<T> type) {
+      return value -> {
+        AnomalyResult r = (AnomalyResult) value;
+        return Row.withSchema(SCHEMA).addValues(r.recordId(), r.score(), r.threshold(), r.anomaly(),
+            r.modelVersion(), r.explanationColumns(), r.explanationContributions(), r.unseenCategories(),
+            r.outOfRangeColumns()).build();
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> SerializableFunction<Row, T> fromRowFunction(TypeDescriptor<T> type) {
+      return row -> (T) builder()
+          .setRecordId(row.getString("recordId"))
+          .setScore(row.getDouble("score"))
+          .setThreshold(row.getDouble("threshold"))
+          .setAnomaly(row.getBoolean("anomaly"))
+          .setModelVersion(row.getString("modelVersion"))
+          .setExplanationColumns(List.copyOf(row.<String>getArray("explanationColumns")))
+          .setExplanationContributions(List.copyOf(row.<Double>getArray("explanationContributions")))
+          .setUnseenCategories(List.copyOf(row.<String>getArray("unseenCategories")))
+          .setOutOfRangeColumns(List.copyOf(row.<String>getArray("outOfRangeColumns")))
+          .build();
+    }
   }
 }

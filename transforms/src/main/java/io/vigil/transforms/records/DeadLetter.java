@@ -2,16 +2,28 @@ package io.vigil.transforms.records;
 
 import com.google.auto.value.AutoValue;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import org.apache.beam.sdk.schemas.AutoValueSchema;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.SchemaProvider;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 
 /**
  * An input Vigil could not turn into a record, with the reason. Every source emits these on its dead-letter tag
  * instead of dropping or failing, so that records in = records out + dead letters.
  */
-@DefaultSchema(AutoValueSchema.class)
+@DefaultSchema(DeadLetter.RowSchema.class)
 @AutoValue
 public abstract class DeadLetter {
+  /** The Beam schema of a dead letter; field names are the accessor names. */
+  public static final Schema SCHEMA = Schema.builder()
+      .addStringField("source")
+      .addStringField("location")
+      .addStringField("reason")
+      .addNullableStringField("payload")
+      .build();
+
   /** Longest payload kept, so a huge malformed input cannot blow up the dead-letter output. */
   public static final int MAX_PAYLOAD_CHARS = 4096;
 
@@ -31,5 +43,33 @@ public abstract class DeadLetter {
   public static DeadLetter of(String source, String location, String reason, @Nullable String payload) {
     String kept = payload == null || payload.length() <= MAX_PAYLOAD_CHARS ? payload : payload.substring(0, MAX_PAYLOAD_CHARS);
     return new AutoValue_DeadLetter(source, location, reason, kept);
+  }
+
+  /**
+   * Maps dead letters to and from {@link #SCHEMA} rows. Beam's {@code AutoValueSchema} only sees {@code getX()}
+   * accessors, so it would infer an empty schema for this record's {@code x()} accessors.
+   */
+  public static final class RowSchema implements SchemaProvider {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public <T> Schema schemaFor(TypeDescriptor<T> type) {
+      return SCHEMA;
+    }
+
+    @Override
+    public <T> SerializableFunction<T, Row> toRowFunction(TypeDescriptor<T> type) {
+      return value -> {
+        DeadLetter d = (DeadLetter) value;
+        return Row.withSchema(SCHEMA).addValues(d.source(), d.location(), d.reason(), d.payload()).build();
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> SerializableFunction<Row, T> fromRowFunction(TypeDescriptor<T> type) {
+      return row -> (T) of(row.getString("source"), row.getString("location"), row.getString("reason"),
+          row.getString("payload"));
+    }
   }
 }
