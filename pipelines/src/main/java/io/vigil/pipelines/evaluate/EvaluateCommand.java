@@ -1,6 +1,12 @@
 package io.vigil.pipelines.evaluate;
 
+import io.vigil.models.WganGpConfig;
+import io.vigil.pipelines.batch.Preset;
+import io.vigil.pipelines.evaluate.PlantedAnomalies.Type;
+import io.vigil.pipelines.evaluate.VigilCriticDetector.ScoreMode;
+import io.vigil.transforms.records.Diabetes130;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +15,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.values.Row;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,36 +25,69 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil evaluate}: measures detection quality on the ADBench healthcare sets under ADBench's protocol and
- * writes a report against the published figures.
+ * {@code vigil evaluate}: measures detection quality on the ADBench healthcare sets under ADBench's protocol, and on
+ * the diabetes data with planted anomalies, and writes a report against the published figures.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Scores labelled benchmark sets (ADBench, .npz) under ADBench's unsupervised protocol "
-        + "(stratified 70/30 split per seed, labels unused in training, metrics on the test split) and writes "
-        + "report.md, results.csv, summary.csv and aucroc.png to the output folder."})
+        + "(stratified 70/30 split per seed, labels unused in training, metrics on the test split) and the diabetes "
+        + "data with planted anomalies, through Vigil's own transforms on embedded Flink, beside baselines on the "
+        + "same splits. Writes report.md, results.csv, summary.csv and aucroc.png to the output folder."})
 public final class EvaluateCommand implements Callable<Integer> {
   /** The detectors the command can run. */
   public enum Method {
+    VIGIL,
     RCF
   }
 
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--datasets", split = ",", description = "ADBench sets by name, e.g. cardio,WBC (default: every "
+      + ".npz in the data folder); 'none' skips ADBench.")
+  List<String> datasets = new ArrayList<>();
+
+  @Option(names = "--seeds", split = ",", description = "Seeds: one split (and one training) per seed "
+      + "(default: ${DEFAULT-VALUE}).")
+  List<Long> seeds = new ArrayList<>(List.of(0L, 1L, 2L));
+
+  @Option(names = "--methods", split = ",", description = "Detectors: ${COMPLETION-CANDIDATES} (default: all).")
+  List<Method> methods = new ArrayList<>(List.of(Method.values()));
+
+  @Option(names = "--preset", description = "Vigil's model and preprocessing preset: ${COMPLETION-CANDIDATES} "
+      + "(default: ${DEFAULT-VALUE}).")
+  Preset preset = Preset.RECOMMENDED;
+
+  @Option(names = "--epochs", description = "Training epochs (default: the preset's).")
+  Integer epochs;
+
+  @Option(names = "--score-mode", description = "How the critic's score ranks records: ${COMPLETION-CANDIDATES} "
+      + "(default: ${DEFAULT-VALUE}).")
+  ScoreMode scoreMode = ScoreMode.LOW_CRITIC;
+
+  @Option(names = "--max-train-rows", description = "Train Vigil on at most this many rows of each training split "
+      + "(a seeded subsample; 0 = all). Bounds CPU time; baselines always see the whole split "
+      + "(default: ${DEFAULT-VALUE}).")
+  int maxTrainRows = 1000;
+
+  @Option(names = "--diabetes-rows", description = "Rows of the diabetes data (pandas-style sample) for the "
+      + "planted-anomaly evaluation; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int diabetesRows = 3000;
+
+  @Option(names = "--planted-types", split = ",", description = "Planted anomaly types: ${COMPLETION-CANDIDATES} "
+      + "(default: all).")
+  List<Type> plantedTypes = new ArrayList<>(List.of(Type.values()));
+
   @Option(names = "--data-dir", description = "Folder with the ADBench .npz files and the published results CSVs "
       + "(default: <vigil.shared.dir or ../shared>/data/adbench).")
   Path dataDir;
 
-  @Option(names = "--datasets", split = ",", description = "Data sets by name, e.g. cardio,WBC (default: every .npz in "
-      + "the data folder).")
-  List<String> datasets = new ArrayList<>();
+  @Option(names = "--diabetes", description = "The diabetes CSV, a zip entry as archive.zip!entry (default: "
+      + "<vigil.shared.dir or ../shared>/data/diabetes130/dataset_diabetes.zip!dataset_diabetes/diabetic_data.csv).")
+  String diabetes;
 
-  @Option(names = "--seeds", split = ",", description = "Split seeds (default: ${DEFAULT-VALUE}).")
-  List<Long> seeds = new ArrayList<>(List.of(0L, 1L, 2L));
-
-  @Option(names = "--methods", split = ",", description = "Detectors to run: ${COMPLETION-CANDIDATES} "
-      + "(default: all).")
-  List<Method> methods = new ArrayList<>(List.of(Method.values()));
+  @Option(names = "--parallelism", description = "Embedded Flink parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism = 1;
 
   @Option(names = "--output", description = "Folder for the results (default: ${DEFAULT-VALUE}).")
   Path output = Path.of("results");
@@ -54,28 +95,71 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     long start = System.nanoTime();
-    Path adbench = dataDir != null ? dataDir : defaultDataDir();
+    validate();
+    Path adbench = dataDir != null ? dataDir : sharedDir().resolve("adbench");
     if (!Files.isDirectory(adbench)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "data folder not found: " + adbench);
     }
-    List<LabelledDataset> sets = loadDatasets(adbench);
-    List<AnomalyDetector> detectors = detectors();
-    PrintProgress progress = new PrintProgress(spec.commandLine().getOut());
-    List<SeedResult> results = AdbenchEvaluation.run(sets, seeds, detectors, progress);
-    EvaluationReport report = new EvaluationReport(results, List.of(),
+    PrintWriter out = spec.commandLine().getOut();
+    Consumer<SeedResult> progress = r -> {
+      out.println(String.format(Locale.ROOT, "%-22s %-8s seed %d  AUCROC %5.1f  AUCPR %5.1f  (%.1f s)", r.dataset(),
+          r.method(), r.seed(), r.aucRoc(), r.aucPr(), r.seconds()));
+      out.flush();
+    };
+    EvaluationRunner runner = EvaluationRunner.embeddedFlink(parallelism);
+    List<AnomalyDetector> detectors = detectors(runner);
+
+    List<SeedResult> benchmark = List.of();
+    if (!datasets.equals(List.of("none"))) {
+      benchmark = AdbenchEvaluation.run(loadDatasets(adbench), seeds, detectors, progress);
+    }
+    List<SeedResult> planted = List.of();
+    if (diabetesRows > 0) {
+      String source = diabetes != null ? diabetes : sharedDir().resolve("diabetes130").resolve("dataset_diabetes.zip")
+          + "!dataset_diabetes/diabetic_data.csv";
+      List<Row> rows = ClinicalRecords.read(runner, source, Diabetes130.SPEC, diabetesRows, 42);
+      int heldOut = (int) Math.round(rows.size() * AdbenchProtocol.TEST_FRACTION);
+      planted = new PlantedEvaluation(Diabetes130.SPEC, "diabetes", Integer.MAX_VALUE, heldOut)
+          .run(rows, seeds, plantedTypes, detectors, progress);
+    }
+    EvaluationReport report = new EvaluationReport(benchmark, planted,
         PublishedResults.read(adbench.resolve("results_unsupervised_aucroc.csv")),
         PublishedResults.read(adbench.resolve("results_unsupervised_aucpr.csv")),
         commandLine(), Duration.ofNanos(System.nanoTime() - start), notes());
     Path written = report.write(output);
-    spec.commandLine().getOut().println(report.markdown());
-    spec.commandLine().getOut().println("report: " + written.toAbsolutePath());
+    out.println(report.markdown());
+    out.println("report: " + written.toAbsolutePath());
     return 0;
   }
 
-  private List<AnomalyDetector> detectors() {
+  private void validate() {
+    if (seeds.isEmpty() || methods.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give at least one seed and one method");
+    }
+    if (epochs != null && epochs < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--epochs must be positive, got " + epochs);
+    }
+    if (maxTrainRows < 0 || diabetesRows < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--max-train-rows and --diabetes-rows must not be negative");
+    }
+    if (diabetesRows > 0 && diabetesRows < 100) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--diabetes-rows must be 0 (skip) or at least 100, got " + diabetesRows);
+    }
+  }
+
+  private WganGpConfig model() {
+    WganGpConfig config = preset.model();
+    return epochs == null ? config : config.toBuilder().epochs(epochs).build();
+  }
+
+  private List<AnomalyDetector> detectors(EvaluationRunner runner) {
     List<AnomalyDetector> detectors = new ArrayList<>();
     for (Method method : methods) {
       detectors.add(switch (method) {
+        case VIGIL -> VigilCriticDetector.of("Vigil", runner, model(), preset.preprocessing(), scoreMode,
+            maxTrainRows, output.resolve("bundles"));
         case RCF -> RandomCutForestDetector.withDefaults();
       });
     }
@@ -83,9 +167,19 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private List<String> notes() {
+    WganGpConfig model = model();
     return List.of("Seeds: " + seeds + "; methods: " + methods,
+        "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, minibatch init "
+            + model.minibatchInit() + ", score " + scoreMode + ", trained on at most "
+            + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
+            + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
+            + parallelism + ")",
         "Protocol: ADBench's (sets under 1,000 rows resampled to 1,000, over 10,000 subsampled to 10,000; stratified "
-            + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay.");
+            + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay, "
+            + "whole training split.",
+        diabetesRows > 0 ? "Diabetes: " + diabetesRows + " rows (pandas-style sample, seed 42), 70/30 per seed, "
+            + Math.round(100 * PlantedEvaluation.ANOMALY_FRACTION) + "% planted per type into the held-out rows"
+            : "Diabetes: skipped");
   }
 
   private List<LabelledDataset> loadDatasets(Path adbench) throws IOException {
@@ -119,24 +213,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private static Path defaultDataDir() {
-    String shared = System.getProperty("vigil.shared.dir", "../shared");
-    return Path.of(shared, "data", "adbench");
+  private static Path sharedDir() {
+    return Path.of(System.getProperty("vigil.shared.dir", "../shared"), "data");
   }
 
   private String commandLine() {
     List<String> args = spec.commandLine().getParseResult() == null ? List.of()
         : spec.commandLine().getParseResult().originalArgs();
     return ("./vigil evaluate " + String.join(" ", args)).strip();
-  }
-
-  /** Prints one line per measured result. */
-  private record PrintProgress(java.io.PrintWriter out) implements java.util.function.Consumer<SeedResult> {
-    @Override
-    public void accept(SeedResult r) {
-      out.println(String.format(Locale.ROOT, "%-18s %-8s seed %d  AUCROC %5.1f  AUCPR %5.1f  (%.1f s)", r.dataset(),
-          r.method(), r.seed(), r.aucRoc(), r.aucPr(), r.seconds()));
-      out.flush();
-    }
   }
 }
