@@ -3,6 +3,7 @@ package io.vigil.pipelines.evaluate;
 import io.vigil.transforms.records.ColumnSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.values.Row;
 
@@ -31,26 +32,31 @@ public final class AdbenchEvaluation {
         List<Row> train = NumericTable.rows(spec, split.train(), "train-");
         List<Row> test = NumericTable.rows(spec, split.test(), "test-");
         for (AnomalyDetector detector : detectors) {
-          SeedResult result = evaluate(detector, dataset.name(), spec, train, test, split.testLabels(), seed);
-          results.add(result);
-          progress.accept(result);
+          for (SeedResult result : evaluate(detector, dataset.name(), spec, train, test, split.testLabels(), seed)) {
+            results.add(result);
+            progress.accept(result);
+          }
         }
       }
     }
     return results;
   }
 
-  /** Fits one detector on {@code train}, scores {@code test} and measures the ranking against its labels. */
-  public static SeedResult evaluate(AnomalyDetector detector, String dataset, ColumnSpec spec, List<Row> train,
+  /** Fits one detector on {@code train}, scores {@code test} and measures each reading against the labels. */
+  public static List<SeedResult> evaluate(AnomalyDetector detector, String dataset, ColumnSpec spec, List<Row> train,
       List<Row> test, int[] testLabels, long seed) {
     long start = System.nanoTime();
-    double[] scores = detector.fitAndScore(spec, train, test, seed);
+    Map<String, double[]> readings = detector.fitAndScore(spec, train, test, seed);
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (scores.length != test.size()) {
-      throw new IllegalStateException(detector.name() + " returned " + scores.length + " scores for " + test.size()
-          + " test rows");
-    }
-    return new SeedResult(dataset, detector.name(), seed, 100 * RankMetrics.aucRoc(scores, testLabels),
-        100 * RankMetrics.averagePrecision(scores, testLabels), seconds);
+    List<SeedResult> results = new ArrayList<>();
+    readings.forEach((method, scores) -> {
+      if (scores.length != test.size()) {
+        throw new IllegalStateException(method + " returned " + scores.length + " scores for " + test.size()
+            + " test rows");
+      }
+      results.add(new SeedResult(dataset, method, seed, 100 * RankMetrics.aucRoc(scores, testLabels),
+          100 * RankMetrics.averagePrecision(scores, testLabels), seconds));
+    });
+    return results;
   }
 }

@@ -2,6 +2,7 @@ package io.vigil.pipelines.evaluate;
 
 import io.vigil.transforms.records.ColumnSpec;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -10,9 +11,10 @@ import org.apache.beam.sdk.values.Row;
  * data the way the product does. Scores are oriented so that higher means more anomalous (what the metrics expect).
  */
 public interface AnomalyDetector {
-  /** The method's name in reports, e.g. {@code Vigil} or {@code RCF}. */
-  String name();
-
-  /** Fits on {@code train} and returns one score per row of {@code test}, in the order of {@code test}. */
-  double[] fitAndScore(ColumnSpec spec, List<Row> train, List<Row> test, long seed);
+  /**
+   * Fits on {@code train} and scores every row of {@code test}: per method name in reports (e.g. {@code RCF}), one
+   * score per test row in the order of {@code test}. A detector may report several readings of one fit (as Vigil's
+   * two ways of ranking by the critic), in a fixed order.
+   */
+  Map<String, double[]> fitAndScore(ColumnSpec spec, List<Row> train, List<Row> test, long seed);
 }

@@ -3,7 +3,6 @@ package io.vigil.pipelines.evaluate;
 import io.vigil.models.WganGpConfig;
 import io.vigil.pipelines.batch.Preset;
 import io.vigil.pipelines.evaluate.PlantedAnomalies.Type;
-import io.vigil.pipelines.evaluate.VigilCriticDetector.ScoreMode;
 import io.vigil.transforms.records.Diabetes130;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,10 +59,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--epochs", description = "Training epochs (default: the preset's).")
   Integer epochs;
-
-  @Option(names = "--score-mode", description = "How the critic's score ranks records: ${COMPLETION-CANDIDATES} "
-      + "(default: ${DEFAULT-VALUE}).")
-  ScoreMode scoreMode = ScoreMode.LOW_CRITIC;
 
   @Option(names = "--max-train-rows", description = "Train Vigil on at most this many rows of each training split "
       + "(a seeded subsample; 0 = all). Bounds CPU time; baselines always see the whole split "
@@ -158,8 +153,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<AnomalyDetector> detectors = new ArrayList<>();
     for (Method method : methods) {
       detectors.add(switch (method) {
-        case VIGIL -> VigilCriticDetector.of("Vigil", runner, model(), preset.preprocessing(), scoreMode,
-            maxTrainRows, output.resolve("bundles"));
+        case VIGIL -> VigilCriticDetector.of("Vigil", runner, model(), preset.preprocessing(), maxTrainRows,
+            output.resolve("bundles"));
         case RCF -> RandomCutForestDetector.withDefaults();
       });
     }
@@ -170,10 +165,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     WganGpConfig model = model();
     return List.of("Seeds: " + seeds + "; methods: " + methods,
         "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, minibatch init "
-            + model.minibatchInit() + ", score " + scoreMode + ", trained on at most "
+            + model.minibatchInit() + ", trained on at most "
             + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",
+        "Vigil ranks by -critic (the notebook's rule); Vigil-unusual by |critic - median training critic|, "
+            + "from the same fit.",
         "Protocol: ADBench's (sets under 1,000 rows resampled to 1,000, over 10,000 subsampled to 10,000; stratified "
             + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay, "
             + "whole training split.",

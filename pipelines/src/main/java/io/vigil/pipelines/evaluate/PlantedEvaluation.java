@@ -5,6 +5,7 @@ import io.vigil.transforms.records.ColumnSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.values.Row;
@@ -60,22 +61,25 @@ public final class PlantedEvaluation {
       }
       for (AnomalyDetector detector : detectors) {
         long start = System.nanoTime();
-        double[] scores = detector.fitAndScore(spec, train, test, seed);
+        Map<String, double[]> readings = detector.fitAndScore(spec, train, test, seed);
         double seconds = (System.nanoTime() - start) / 1e9;
-        for (int t = 0; t < types.size(); t++) {
-          int from = heldOut.size() + t * perType;
-          double[] typeScores = new double[heldOut.size() + perType];
-          int[] labels = new int[typeScores.length];
-          System.arraycopy(scores, 0, typeScores, 0, heldOut.size());
-          System.arraycopy(scores, from, typeScores, heldOut.size(), perType);
-          for (int i = heldOut.size(); i < labels.length; i++) {
-            labels[i] = 1;
+        for (Map.Entry<String, double[]> reading : readings.entrySet()) {
+          double[] scores = reading.getValue();
+          for (int t = 0; t < types.size(); t++) {
+            int from = heldOut.size() + t * perType;
+            double[] typeScores = new double[heldOut.size() + perType];
+            int[] labels = new int[typeScores.length];
+            System.arraycopy(scores, 0, typeScores, 0, heldOut.size());
+            System.arraycopy(scores, from, typeScores, heldOut.size(), perType);
+            for (int i = heldOut.size(); i < labels.length; i++) {
+              labels[i] = 1;
+            }
+            SeedResult result = new SeedResult(name + "/" + types.get(t).label(), reading.getKey(), seed,
+                100 * RankMetrics.aucRoc(typeScores, labels), 100 * RankMetrics.averagePrecision(typeScores, labels),
+                seconds);
+            results.add(result);
+            progress.accept(result);
           }
-          SeedResult result = new SeedResult(name + "/" + types.get(t).label(), detector.name(), seed,
-              100 * RankMetrics.aucRoc(typeScores, labels), 100 * RankMetrics.averagePrecision(typeScores, labels),
-              seconds);
-          results.add(result);
-          progress.accept(result);
         }
       }
     }

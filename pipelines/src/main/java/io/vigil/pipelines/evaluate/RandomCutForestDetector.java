@@ -6,6 +6,7 @@ import io.vigil.transforms.preprocess.PreprocessingArtifact;
 import io.vigil.transforms.preprocess.PreprocessingOptions;
 import io.vigil.transforms.records.ColumnSpec;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -30,12 +31,7 @@ public final class RandomCutForestDetector implements AnomalyDetector {
   }
 
   @Override
-  public String name() {
-    return "RCF";
-  }
-
-  @Override
-  public double[] fitAndScore(ColumnSpec spec, List<Row> trainRows, List<Row> testRows, long seed) {
+  public Map<String, double[]> fitAndScore(ColumnSpec spec, List<Row> trainRows, List<Row> testRows, long seed) {
     double[][] train;
     double[][] test;
     if (NumericTable.isAllNumeric(spec)) {
@@ -62,7 +58,7 @@ public final class RandomCutForestDetector implements AnomalyDetector {
     for (int i = 0; i < test.length; i++) {
       scores[i] = forest.getAnomalyScore(test[i]);
     }
-    return scores;
+    return Map.of("RCF", scores);
   }
 
   private static double[][] encode(PreprocessingArtifact artifact, List<Row> rows) {

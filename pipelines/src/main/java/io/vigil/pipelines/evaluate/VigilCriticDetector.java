@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -36,34 +37,25 @@ import org.apache.beam.sdk.values.Row;
  * set: the threshold is not used, only the ranking), then, in a second pipeline once the bundle exists,
  * {@link ApplyPreprocessing} with the bundle's artifact and {@link ScoreWithCritic} on the test rows.
  *
- * <p>The critic gives higher scores to records like the training data; the anomaly score is either the negated
- * critic score ({@link ScoreMode#LOW_CRITIC}, the notebook's rule: low = anomalous) or its distance from the median
- * training score ({@link ScoreMode#UNUSUAL_CRITIC}: unusually low or high).
+ * <p>The critic gives higher scores to records like the training data. One fit is read two ways, reported as two
+ * methods: {@code <name>} ranks by the negated critic score (the notebook's rule: low = anomalous) and
+ * {@code <name>-unusual} by the distance from the median critic score of the training rows (unusually low or high:
+ * a WGAN's critic also rates high the real regions its generator fails to cover, where rare records live).
  */
 public final class VigilCriticDetector implements AnomalyDetector {
-  /** How a critic score becomes an anomaly score. */
-  public enum ScoreMode {
-    /** −critic: the notebook's rule, a record the critic rates low is anomalous. */
-    LOW_CRITIC,
-    /** |critic − median critic of the training rows|: a rating unusual either way is anomalous. */
-    UNUSUAL_CRITIC
-  }
-
   private final String name;
   private final EvaluationRunner runner;
   private final WganGpConfig model;
   private final PreprocessingOptions preprocessing;
-  private final ScoreMode scoreMode;
   private final int maxTrainRows;
   private final Path workDirectory;
 
   private VigilCriticDetector(String name, EvaluationRunner runner, WganGpConfig model,
-      PreprocessingOptions preprocessing, ScoreMode scoreMode, int maxTrainRows, Path workDirectory) {
+      PreprocessingOptions preprocessing, int maxTrainRows, Path workDirectory) {
     this.name = name;
     this.runner = runner;
     this.model = model;
     this.preprocessing = preprocessing;
-    this.scoreMode = scoreMode;
     this.maxTrainRows = maxTrainRows;
     this.workDirectory = workDirectory;
   }
@@ -75,35 +67,35 @@ public final class VigilCriticDetector implements AnomalyDetector {
    * @param workDirectory where the model bundles are written (one per fit, deleted once it has scored)
    */
   public static VigilCriticDetector of(String name, EvaluationRunner runner, WganGpConfig model,
-      PreprocessingOptions preprocessing, ScoreMode scoreMode, int maxTrainRows, Path workDirectory) {
+      PreprocessingOptions preprocessing, int maxTrainRows, Path workDirectory) {
     if (maxTrainRows < 0) {
       throw new IllegalArgumentException("maxTrainRows must be 0 (all) or positive, got " + maxTrainRows);
     }
-    return new VigilCriticDetector(name, runner, model, preprocessing, scoreMode, maxTrainRows, workDirectory);
+    return new VigilCriticDetector(name, runner, model, preprocessing, maxTrainRows, workDirectory);
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public double[] fitAndScore(ColumnSpec spec, List<Row> train, List<Row> test, long seed) {
+  public Map<String, double[]> fitAndScore(ColumnSpec spec, List<Row> train, List<Row> test, long seed) {
     Path bundleDirectory = newBundleDirectory();
     train(spec, trainingSample(train, seed), seed, bundleDirectory);
     ModelBundle bundle = ModelBundle.load(bundleDirectory);
     Map<String, Double> critic = score(spec, test, bundle, bundleDirectory);
     deleteRecursively(bundleDirectory);
     double median = median(BundleAttachments.validationScores(bundle));
-    double[] scores = new double[test.size()];
-    for (int i = 0; i < scores.length; i++) {
+    double[] low = new double[test.size()];
+    double[] unusual = new double[test.size()];
+    for (int i = 0; i < low.length; i++) {
       String id = String.valueOf((Object) test.get(i).getValue(spec.idColumn()));
       Double value = critic.get(id);
       if (value == null) {
         throw new IllegalStateException("record " + id + " got no critic score");
       }
-      scores[i] = scoreMode == ScoreMode.LOW_CRITIC ? -value : Math.abs(value - median);
+      low[i] = -value;
+      unusual[i] = Math.abs(value - median);
     }
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    scores.put(name, low);
+    scores.put(name + "-unusual", unusual);
     return scores;
   }
 

@@ -31,19 +31,20 @@ class EvaluateCommandTest {
 
     assertThat(exit).as(out.toString()).isZero();
     List<String> rows = Files.readAllLines(dir.resolve("results.csv"));
-    assertThat(rows).hasSize(1 + 2);
+    assertThat(rows).hasSize(1 + 3);
     assertThat(rows.get(0)).isEqualTo("dataset,method,seed,aucroc_pct,aucpr_pct,seconds");
     assertThat(rows.get(1)).startsWith("WBC,Vigil,1,");
-    assertThat(rows.get(2)).startsWith("WBC,RCF,1,");
+    assertThat(rows.get(2)).startsWith("WBC,Vigil-unusual,1,");
+    assertThat(rows.get(3)).startsWith("WBC,RCF,1,");
     // WBC is easy for isolation-based methods (published IForest: 99.0); a broken split or metric would not be
-    assertThat(Double.parseDouble(rows.get(2).split(",")[3])).isBetween(85.0, 100.0);
+    assertThat(Double.parseDouble(rows.get(3).split(",")[3])).isBetween(85.0, 100.0);
     // one epoch teaches the critic little, but its ranking must be a real one: 67 anomalous/normal test records
     assertThat(Double.parseDouble(rows.get(1).split(",")[3])).isBetween(0.0, 100.0);
     String report = Files.readString(dir.resolve("report.md"));
     assertThat(report).contains("| WBC |").contains("99.5 (CBLOF)").contains("| 99.0 |")
         .contains("./vigil evaluate --data-dir=");
     assertThat(dir.resolve("aucroc.png")).isNotEmptyFile();
-    assertThat(Files.readAllLines(dir.resolve("summary.csv"))).hasSize(3);
+    assertThat(Files.readAllLines(dir.resolve("summary.csv"))).hasSize(4);
     assertThat(dir.resolve("bundles")).isEmptyDirectory();
   }
 
