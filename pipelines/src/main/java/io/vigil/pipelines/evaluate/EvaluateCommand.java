@@ -1,5 +1,6 @@
 package io.vigil.pipelines.evaluate;
 
+import io.vigil.models.MinibatchInit;
 import io.vigil.models.WganGpConfig;
 import io.vigil.pipelines.batch.Preset;
 import io.vigil.pipelines.evaluate.PlantedAnomalies.Type;
@@ -59,6 +60,14 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--epochs", description = "Training epochs (default: the preset's).")
   Integer epochs;
+
+  @Option(names = "--minibatch-init", description = "Override the preset's minibatch-discrimination initialisation: "
+      + "${COMPLETION-CANDIDATES}.")
+  MinibatchInit minibatchInit;
+
+  @Option(names = "--critics", description = "Critics trained per fit (training seeds), their standardised scores "
+      + "averaged (default: ${DEFAULT-VALUE}).")
+  int critics = 1;
 
   @Option(names = "--max-train-rows", description = "Train Vigil on at most this many rows of each training split "
       + "(a seeded subsample; 0 = all). Bounds CPU time; baselines always see the whole split "
@@ -134,6 +143,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (epochs != null && epochs < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--epochs must be positive, got " + epochs);
     }
+    if (critics < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--critics must be positive, got " + critics);
+    }
     if (maxTrainRows < 0 || diabetesRows < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--max-train-rows and --diabetes-rows must not be negative");
@@ -145,16 +157,22 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private WganGpConfig model() {
-    WganGpConfig config = preset.model();
-    return epochs == null ? config : config.toBuilder().epochs(epochs).build();
+    WganGpConfig.Builder config = preset.model().toBuilder();
+    if (epochs != null) {
+      config.epochs(epochs);
+    }
+    if (minibatchInit != null) {
+      config.minibatchInit(minibatchInit);
+    }
+    return config.build();
   }
 
   private List<AnomalyDetector> detectors(EvaluationRunner runner) {
     List<AnomalyDetector> detectors = new ArrayList<>();
     for (Method method : methods) {
       detectors.add(switch (method) {
-        case VIGIL -> VigilCriticDetector.of("Vigil", runner, model(), preset.preprocessing(), maxTrainRows,
-            output.resolve("bundles"));
+        case VIGIL -> VigilCriticDetector.of(critics == 1 ? "Vigil" : "Vigil-x" + critics, runner, model(),
+            preset.preprocessing(), maxTrainRows, critics, output.resolve("bundles"));
         case RCF -> RandomCutForestDetector.withDefaults();
       });
     }
@@ -165,7 +183,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     WganGpConfig model = model();
     return List.of("Seeds: " + seeds + "; methods: " + methods,
         "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, minibatch init "
-            + model.minibatchInit() + ", trained on at most "
+            + model.minibatchInit() + ", " + critics + " critic(s) per fit, trained on at most "
             + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",

@@ -40,23 +40,30 @@ import org.apache.beam.sdk.values.Row;
  * <p>The critic gives higher scores to records like the training data. One fit is read two ways, reported as two
  * methods: {@code <name>} ranks by the negated critic score (the notebook's rule: low = anomalous) and
  * {@code <name>-unusual} by the distance from the median critic score of the training rows (unusually low or high:
- * a WGAN's critic also rates high the real regions its generator fails to cover, where rare records live).
+ * a WGAN's critic also rates high the real regions its generator fails to cover, where rare records live). With
+ * several critics per fit (an ensemble over training seeds, same training rows), each critic's scores are divided by
+ * the standard deviation of its training rows' scores and averaged: a GAN's critic varies a lot from seed to seed.
  */
 public final class VigilCriticDetector implements AnomalyDetector {
+  /** Seeds of the critics of one ensemble: the fit's seed, then steps of this (far from the next split's seed). */
+  static final long ENSEMBLE_SEED_STRIDE = 1_000_003L;
+
   private final String name;
   private final EvaluationRunner runner;
   private final WganGpConfig model;
   private final PreprocessingOptions preprocessing;
   private final int maxTrainRows;
+  private final int critics;
   private final Path workDirectory;
 
   private VigilCriticDetector(String name, EvaluationRunner runner, WganGpConfig model,
-      PreprocessingOptions preprocessing, int maxTrainRows, Path workDirectory) {
+      PreprocessingOptions preprocessing, int maxTrainRows, int critics, Path workDirectory) {
     this.name = name;
     this.runner = runner;
     this.model = model;
     this.preprocessing = preprocessing;
     this.maxTrainRows = maxTrainRows;
+    this.critics = critics;
     this.workDirectory = workDirectory;
   }
 
@@ -64,34 +71,44 @@ public final class VigilCriticDetector implements AnomalyDetector {
    * @param name the name in reports
    * @param maxTrainRows at most this many training rows (a seeded random subsample) train the model, to bound the
    *     training time on CPUs; 0 for all
+   * @param critics how many critics (seeds) to train per fit; their standardised scores are averaged
    * @param workDirectory where the model bundles are written (one per fit, deleted once it has scored)
    */
   public static VigilCriticDetector of(String name, EvaluationRunner runner, WganGpConfig model,
-      PreprocessingOptions preprocessing, int maxTrainRows, Path workDirectory) {
+      PreprocessingOptions preprocessing, int maxTrainRows, int critics, Path workDirectory) {
     if (maxTrainRows < 0) {
       throw new IllegalArgumentException("maxTrainRows must be 0 (all) or positive, got " + maxTrainRows);
     }
-    return new VigilCriticDetector(name, runner, model, preprocessing, maxTrainRows, workDirectory);
+    if (critics < 1) {
+      throw new IllegalArgumentException("need at least one critic, got " + critics);
+    }
+    return new VigilCriticDetector(name, runner, model, preprocessing, maxTrainRows, critics, workDirectory);
   }
 
   @Override
   public Map<String, double[]> fitAndScore(ColumnSpec spec, List<Row> train, List<Row> test, long seed) {
-    Path bundleDirectory = newBundleDirectory();
-    train(spec, trainingSample(train, seed), seed, bundleDirectory);
-    ModelBundle bundle = ModelBundle.load(bundleDirectory);
-    Map<String, Double> critic = score(spec, test, bundle, bundleDirectory);
-    deleteRecursively(bundleDirectory);
-    double median = median(BundleAttachments.validationScores(bundle));
     double[] low = new double[test.size()];
     double[] unusual = new double[test.size()];
-    for (int i = 0; i < low.length; i++) {
-      String id = String.valueOf((Object) test.get(i).getValue(spec.idColumn()));
-      Double value = critic.get(id);
-      if (value == null) {
-        throw new IllegalStateException("record " + id + " got no critic score");
+    for (int k = 0; k < critics; k++) {
+      long modelSeed = seed + ENSEMBLE_SEED_STRIDE * k;
+      Path bundleDirectory = newBundleDirectory();
+      train(spec, trainingSample(train, seed), modelSeed, bundleDirectory);
+      ModelBundle bundle = ModelBundle.load(bundleDirectory);
+      Map<String, Double> critic = score(spec, test, bundle, bundleDirectory);
+      deleteRecursively(bundleDirectory);
+      // each critic's scale is arbitrary: standardise by its training rows' scores before averaging
+      double[] reference = BundleAttachments.validationScores(bundle);
+      double median = median(reference);
+      double spread = standardDeviation(reference);
+      for (int i = 0; i < low.length; i++) {
+        String id = String.valueOf((Object) test.get(i).getValue(spec.idColumn()));
+        Double value = critic.get(id);
+        if (value == null) {
+          throw new IllegalStateException("record " + id + " got no critic score");
+        }
+        low[i] -= value / spread / critics;
+        unusual[i] += Math.abs(value - median) / spread / critics;
       }
-      low[i] = -value;
-      unusual[i] = Math.abs(value - median);
     }
     Map<String, double[]> scores = new LinkedHashMap<>();
     scores.put(name, low);
@@ -173,6 +190,13 @@ public final class VigilCriticDetector implements AnomalyDetector {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the evaluation bundle " + directory, e);
     }
+  }
+
+  private static double standardDeviation(double[] values) {
+    double mean = Arrays.stream(values).average().orElseThrow();
+    double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+    double std = Math.sqrt(squares / values.length);
+    return std > 0 ? std : 1.0;
   }
 
   private static double median(double[] values) {
