@@ -8,8 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -67,16 +65,6 @@ final class GeneratorBlock extends AbstractBlock {
     private static Parameter weight(String name, Shape shape, Initializer initializer) {
         return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape)
                 .optInitializer(initializer).build();
-    }
-
-    List<Parameter> trainableParameters() {
-        List<Parameter> trainable = new ArrayList<>();
-        for (Parameter p : getParameters().values()) {
-            if (p.requiresGradient()) {
-                trainable.add(p);
-            }
-        }
-        return trainable;
     }
 
     /** Generated rows (B, D) from noise (B, L). In training, BatchNorm uses and records batch statistics. */

@@ -58,9 +58,9 @@ final class TrainingRun implements AutoCloseable {
         generator.initialize(manager, dataType, new Shape(config.batchSize(), config.latentDim()));
         this.critic = new CriticBlock(width, config, initRandom);
         critic.initialize(manager, dataType, new Shape(config.batchSize(), width));
-        this.generatorOptimizer = new AdamOptimizer(generator.trainableParameters(), manager,
+        this.generatorOptimizer = new AdamOptimizer(trainableParameters(generator), manager,
                 config.learningRate(), config.beta1(), config.beta2());
-        this.criticOptimizer = new AdamOptimizer(critic.trainableParameters(), manager,
+        this.criticOptimizer = new AdamOptimizer(trainableParameters(critic), manager,
                 config.learningRate(), config.beta1(), config.beta2());
         List<NDResource> persistent = new ArrayList<>();
         for (AbstractBlock block : List.of(generator, critic)) {
@@ -71,6 +71,17 @@ final class TrainingRun implements AutoCloseable {
         persistent.addAll(generatorOptimizer.state());
         persistent.addAll(criticOptimizer.state());
         this.persistentArrays = persistent.toArray(NDResource[]::new);
+    }
+
+    /** The parameters Adam updates: all but state such as spectral-norm vectors and BatchNorm running statistics. */
+    static List<Parameter> trainableParameters(AbstractBlock block) {
+        List<Parameter> trainable = new ArrayList<>();
+        for (Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient()) {
+                trainable.add(p);
+            }
+        }
+        return trainable;
     }
 
     CriticBlock critic() {
