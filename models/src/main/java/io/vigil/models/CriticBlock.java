@@ -8,8 +8,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -65,17 +63,6 @@ final class CriticBlock extends AbstractBlock {
 
     private static Parameter layerNorm(String name, Parameter.Type type, int width) {
         return Parameter.builder().setName(name).setType(type).optShape(new Shape(width)).build();
-    }
-
-    /** The parameters Adam updates (the spectral-norm vectors are state, not trained). */
-    List<Parameter> trainableParameters() {
-        List<Parameter> trainable = new ArrayList<>();
-        for (Parameter p : getParameters().values()) {
-            if (p.requiresGradient()) {
-                trainable.add(p);
-            }
-        }
-        return trainable;
     }
 
     /** One power iteration of every spectral-normalised layer: what torch does before each training forward. */

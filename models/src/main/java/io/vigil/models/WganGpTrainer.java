@@ -37,6 +37,12 @@ public final class WganGpTrainer {
         List<Double> penalties = new ArrayList<>();
         long start = System.nanoTime();
         try (TrainingRun run = new TrainingRun(config, width, DataType.FLOAT32)) {
+            if (config.engine() == Engine.PYTORCH) {
+                // PyTorch's grad mode is per thread and on by default; DJL turns it off only in the thread that loaded
+                // the engine. The optimiser updates parameters in place, which PyTorch refuses with grad mode on, so a
+                // second training in another thread (the next Flink task, the next evaluation fit) failed.
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            }
             int[] order = identity(rows);
             float[] fullBatch = new float[batchSize * width];
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
