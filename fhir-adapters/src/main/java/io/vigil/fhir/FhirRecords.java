@@ -2,21 +2,11 @@ package io.vigil.fhir;
 
 import io.vigil.transforms.records.DeadLetter;
 import io.vigil.transforms.records.Diabetes130;
-import java.util.List;
-import java.util.Map;
+import io.vigil.transforms.records.WithDeadLetters;
 import java.util.Set;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -26,71 +16,20 @@ import org.hl7.fhir.r4.model.Encounter;
  * What every FHIR source produces: one record of {@link Diabetes130#SCHEMA} per Encounter, and a dead letter for each
  * input that could not become one, with the reason.
  */
-public final class FhirRecords implements POutput {
+public final class FhirRecords extends WithDeadLetters<Row> {
   static final TupleTag<Row> RECORDS = new TupleTag<Row>() {};
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>() {};
   private static final EncounterRecordMapper MAPPER = new EncounterRecordMapper();
 
-  private final Pipeline pipeline;
-  private final PCollection<Row> records;
-  private final PCollection<DeadLetter> deadLetters;
-
-  private FhirRecords(Pipeline pipeline, PCollection<Row> records, PCollection<DeadLetter> deadLetters) {
-    this.pipeline = pipeline;
-    this.records = records;
-    this.deadLetters = deadLetters;
-  }
-
-  /**
-   * One dead-letter coder for the pipeline, set on every dead-letter collection before they are flattened: schema
-   * coders built twice compare unequal (their row functions are distinct lambdas), and Flink refuses to union
-   * collections whose coders differ.
-   */
-  static Coder<DeadLetter> deadLetterCoder(Pipeline pipeline) {
-    try {
-      return pipeline.getSchemaRegistry().getSchemaCoder(DeadLetter.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException("DeadLetter has no schema; it is annotated @DefaultSchema", e);
-    }
-  }
-
-  /** Flattens dead-letter collections after giving them the same coder. */
-  static PCollection<DeadLetter> flattenDeadLetters(String name, List<PCollection<DeadLetter>> deadLetters) {
-    Coder<DeadLetter> coder = deadLetterCoder(deadLetters.get(0).getPipeline());
-    PCollectionList<DeadLetter> all = PCollectionList.empty(deadLetters.get(0).getPipeline());
-    for (PCollection<DeadLetter> collection : deadLetters) {
-      all = all.and(collection.setCoder(coder));
-    }
-    return all.apply(name, Flatten.pCollections());
+  private FhirRecords(PCollection<Row> records, PCollection<DeadLetter> deadLetters) {
+    super(RECORDS, records, DEAD_LETTERS, deadLetters);
   }
 
   /** Wraps the two tagged outputs of a mapping step, setting the record schema. */
   static FhirRecords of(PCollectionTuple outputs) {
     PCollection<Row> records = outputs.get(RECORDS).setRowSchema(Diabetes130.SCHEMA);
-    return new FhirRecords(outputs.getPipeline(), records, outputs.get(DEAD_LETTERS));
+    return new FhirRecords(records, outputs.get(DEAD_LETTERS));
   }
-
-  public PCollection<Row> records() {
-    return records;
-  }
-
-  public PCollection<DeadLetter> deadLetters() {
-    return deadLetters;
-  }
-
-  @Override
-  public Pipeline getPipeline() {
-    return pipeline;
-  }
-
-  @Override
-  public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(RECORDS, records, DEAD_LETTERS, deadLetters);
-  }
-
-  @Override
-  public void finishSpecifyingOutput(
-      String transformName, PInput input, PTransform<?, ?> transform) {}
 
   /**
    * Maps the encounters of one patient's index to records, sending each encounter that cannot be mapped to the dead

@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import com.google.auto.value.AutoValue;
 import io.vigil.transforms.records.DeadLetter;
+import io.vigil.transforms.records.DeadLetters;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -117,7 +118,7 @@ public abstract class ReadFhirFiles extends PTransform<PBegin, FhirRecords> {
         .apply("GroupByPatient", GroupByKey.create())
         .apply("MapPatients",
             ParDo.of(new MapPatientFn()).withOutputTags(FhirRecords.RECORDS, TupleTagList.of(FhirRecords.DEAD_LETTERS)));
-    PCollection<DeadLetter> deadLetters = FhirRecords.flattenDeadLetters("AllDeadLetters",
+    PCollection<DeadLetter> deadLetters = DeadLetters.flatten("AllDeadLetters",
         List.of(lines.get(FhirRecords.DEAD_LETTERS), mapped.get(FhirRecords.DEAD_LETTERS)));
     return FhirRecords.of(PCollectionTuple.of(FhirRecords.RECORDS, mapped.get(FhirRecords.RECORDS))
         .and(FhirRecords.DEAD_LETTERS, deadLetters));

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.google.auto.value.AutoValue;
 import io.vigil.transforms.records.DeadLetter;
+import io.vigil.transforms.records.DeadLetters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -130,7 +131,7 @@ public abstract class ReadFhirServer extends PTransform<PBegin, FhirRecords> {
         .apply("BatchPatients", GroupIntoBatches.ofSize(patientBatchSize()));
     PCollectionTuple mapped = batches.apply("FetchAndMap", ParDo.of(new FetchAndMapFn(server(), pageSize()))
         .withOutputTags(FhirRecords.RECORDS, TupleTagList.of(FhirRecords.DEAD_LETTERS)));
-    PCollection<DeadLetter> deadLetters = FhirRecords.flattenDeadLetters("AllDeadLetters",
+    PCollection<DeadLetter> deadLetters = DeadLetters.flatten("AllDeadLetters",
         List.of(found.get(FhirRecords.DEAD_LETTERS), mapped.get(FhirRecords.DEAD_LETTERS)));
     return FhirRecords.of(PCollectionTuple.of(FhirRecords.RECORDS, mapped.get(FhirRecords.RECORDS))
         .and(FhirRecords.DEAD_LETTERS, deadLetters));

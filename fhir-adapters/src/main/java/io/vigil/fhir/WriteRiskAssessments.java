@@ -5,8 +5,11 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.google.auto.value.AutoValue;
 import io.vigil.transforms.records.AnomalyResult;
 import io.vigil.transforms.records.DeadLetter;
+import io.vigil.transforms.records.DeadLetters;
 import io.vigil.transforms.records.Diabetes130;
+import io.vigil.transforms.records.WithDeadLetters;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -28,14 +31,11 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.beam.sdk.Pipeline;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
@@ -156,8 +156,7 @@ public abstract class WriteRiskAssessments
           .apply("PutTransactions", ParDo.of(new PutTransactionFn(server())));
       deadLetters.add(postFailures);
     }
-    return new Result(results.getPipeline(), riskAssessments, flagLines,
-        FhirRecords.flattenDeadLetters("AllDeadLetters", deadLetters));
+    return new Result(riskAssessments, flagLines, DeadLetters.flatten("AllDeadLetters", deadLetters));
   }
 
   @Override
@@ -253,24 +252,21 @@ public abstract class WriteRiskAssessments
     }
   }
 
-  /** The JSON lines written (RiskAssessments, Flags) and the verdicts or writes that failed. */
-  public static final class Result implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<String> riskAssessments;
+  /**
+   * The JSON lines written (RiskAssessments, Flags) and the verdicts or writes that failed. Its {@link #records()} are
+   * the RiskAssessments; the Flags are a third output.
+   */
+  public static final class Result extends WithDeadLetters<String> {
     private final PCollection<String> flags;
-    private final PCollection<DeadLetter> deadLetters;
 
-    Result(Pipeline pipeline, PCollection<String> riskAssessments, PCollection<String> flags,
-        PCollection<DeadLetter> deadLetters) {
-      this.pipeline = pipeline;
-      this.riskAssessments = riskAssessments;
+    Result(PCollection<String> riskAssessments, PCollection<String> flags, PCollection<DeadLetter> deadLetters) {
+      super(BuildResourcesFn.RISK_ASSESSMENTS, riskAssessments, FhirRecords.DEAD_LETTERS, deadLetters);
       this.flags = flags;
-      this.deadLetters = deadLetters;
     }
 
     /** Each RiskAssessment as one line of JSON, as written to the NDJSON files. */
     public PCollection<String> riskAssessments() {
-      return riskAssessments;
+      return records();
     }
 
     /** Each Flag as one line of JSON; empty unless {@link #withFlags()}. */
@@ -278,23 +274,12 @@ public abstract class WriteRiskAssessments
       return flags;
     }
 
-    public PCollection<DeadLetter> deadLetters() {
-      return deadLetters;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
     @Override
     public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(BuildResourcesFn.RISK_ASSESSMENTS, riskAssessments, BuildResourcesFn.FLAGS, flags,
-          FhirRecords.DEAD_LETTERS, deadLetters);
+      Map<TupleTag<?>, PValue> outputs = new HashMap<>(super.expand());
+      outputs.put(BuildResourcesFn.FLAGS, flags);
+      return Map.copyOf(outputs);
     }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   @AutoValue.Builder

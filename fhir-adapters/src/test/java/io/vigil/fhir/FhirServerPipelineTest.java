@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.vigil.transforms.records.AnomalyResult;
 import io.vigil.transforms.records.DeadLetter;
+import io.vigil.transforms.records.DeadLetters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +86,7 @@ class FhirServerPipelineTest {
     TestPipelines.collectRecords(all.records(), out, "serverRecords");
     TestPipelines.collectRecords(changed.records(), out, "changedRecords");
     TestPipelines.collectRecords(files.records(), out, "fileRecords");
-    TestPipelines.collect(describe(FhirRecords.flattenDeadLetters("AllReadDeadLetters",
+    TestPipelines.collect(describe(DeadLetters.flatten("AllReadDeadLetters",
         List.of(all.deadLetters(), changed.deadLetters(), files.deadLetters())), "Read"), out, "deadLetters");
 
     // one coder for both inputs of the Flatten: Flink refuses to union collections whose coders differ

@@ -3,6 +3,7 @@ package io.vigil.transforms.csv;
 import com.google.auto.value.AutoValue;
 import io.vigil.transforms.records.ColumnSpec;
 import io.vigil.transforms.records.DeadLetter;
+import io.vigil.transforms.records.DeadLetters;
 import io.vigil.transforms.records.Diabetes130;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -87,9 +88,9 @@ public abstract class ParseClinicalCsv extends PTransform<PCollection<String>, R
     }
     PCollectionTuple parsed = lines.apply("Parse", ParDo.of(new ParseLineFn(parser, sourceName()))
         .withOutputTags(ReadClinicalCsv.RECORDS, TupleTagList.of(ReadClinicalCsv.DEAD_LETTERS)));
-    return new ReadClinicalCsv.Result(lines.getPipeline(),
+    return new ReadClinicalCsv.Result(
         parsed.get(ReadClinicalCsv.RECORDS).setCoder(SchemaCoder.of(spec().schema())),
-        parsed.get(ReadClinicalCsv.DEAD_LETTERS).setCoder(ReadClinicalCsv.deadLetterCoder(lines.getPipeline())));
+        parsed.get(ReadClinicalCsv.DEAD_LETTERS).setCoder(DeadLetters.coder(lines.getPipeline())));
   }
 
   @AutoValue.Builder

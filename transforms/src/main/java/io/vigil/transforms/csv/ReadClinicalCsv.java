@@ -3,7 +3,9 @@ package io.vigil.transforms.csv;
 import com.google.auto.value.AutoValue;
 import io.vigil.transforms.records.ColumnSpec;
 import io.vigil.transforms.records.DeadLetter;
+import io.vigil.transforms.records.DeadLetters;
 import io.vigil.transforms.records.Diabetes130;
+import io.vigil.transforms.records.WithDeadLetters;
 import io.vigil.transforms.split.NotebookSample;
 import java.io.IOException;
 import java.io.Serializable;
@@ -12,9 +14,6 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.Compression;
@@ -22,10 +21,8 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -33,11 +30,7 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -178,57 +171,19 @@ public abstract class ReadClinicalCsv extends PTransform<PBegin, ReadClinicalCsv
     if (zipEntry() != null || Compression.detect(pattern) != Compression.UNCOMPRESSED) {
       records = records.apply("SpreadRecords", Reshuffle.viaRandomKey()).setCoder(SchemaCoder.of(spec().schema()));
     }
-    Coder<DeadLetter> deadLetterCoder = deadLetterCoder(input.getPipeline());
-    PCollection<DeadLetter> deadLetters = PCollectionList
-        .of(numbered.get(DEAD_LETTERS).setCoder(deadLetterCoder))
-        .and(parsed.get(DEAD_LETTERS).setCoder(deadLetterCoder))
-        .apply("AllDeadLetters", Flatten.pCollections());
-    return new Result(input.getPipeline(), records, deadLetters);
+    PCollection<DeadLetter> deadLetters = DeadLetters.flatten("AllDeadLetters",
+        List.of(numbered.get(DEAD_LETTERS), parsed.get(DEAD_LETTERS)));
+    return new Result(records, deadLetters);
   }
 
-  static Coder<DeadLetter> deadLetterCoder(Pipeline pipeline) {
-    try {
-      return pipeline.getSchemaRegistry().getSchemaCoder(DeadLetter.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException("DeadLetter has no schema; it is annotated @DefaultSchema", e);
+  /**
+   * What a CSV read or parse produces: the records, with the schema of the spec, and a dead letter per rejected line
+   * (the source, {@code line N}, the reason and the line itself).
+   */
+  public static final class Result extends WithDeadLetters<Row> {
+    Result(PCollection<Row> records, PCollection<DeadLetter> deadLetters) {
+      super(RECORDS, records, DEAD_LETTERS, deadLetters);
     }
-  }
-
-  /** What a CSV read or parse produces: the records and the dead letters. */
-  public static final class Result implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<Row> records;
-    private final PCollection<DeadLetter> deadLetters;
-
-    Result(Pipeline pipeline, PCollection<Row> records, PCollection<DeadLetter> deadLetters) {
-      this.pipeline = pipeline;
-      this.records = records;
-      this.deadLetters = deadLetters;
-    }
-
-    /** The records, with the schema of the spec. */
-    public PCollection<Row> records() {
-      return records;
-    }
-
-    /** One per rejected line: the source, {@code line N}, the reason and the line itself. */
-    public PCollection<DeadLetter> deadLetters() {
-      return deadLetters;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(RECORDS, records, DEAD_LETTERS, deadLetters);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input,
-        PTransform<?, ?> transform) {}
   }
 
   @AutoValue.Builder

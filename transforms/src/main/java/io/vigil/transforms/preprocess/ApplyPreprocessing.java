@@ -3,12 +3,11 @@ package io.vigil.transforms.preprocess;
 import com.google.auto.value.AutoValue;
 import io.vigil.transforms.records.DeadLetter;
 import io.vigil.transforms.records.FeatureVector;
+import io.vigil.transforms.records.WithDeadLetters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -19,9 +18,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -80,43 +76,19 @@ public abstract class ApplyPreprocessing extends PTransform<PCollection<Row>, Ap
     }
     PCollectionTuple encoded = records.apply("Encode", parDo.withOutputTags(FEATURES, TupleTagList.of(DEAD_LETTERS)));
     // DeadLetter's coder comes from its @DefaultSchema, inferred through the tag's type.
-    return new Result(records.getPipeline(),
-        encoded.get(FEATURES).setCoder(FeatureVector.Coder.of()),
-        encoded.get(DEAD_LETTERS));
+    return new Result(encoded.get(FEATURES).setCoder(FeatureVector.Coder.of()), encoded.get(DEAD_LETTERS));
   }
 
   /** The encoded records and the ones that could not be encoded. */
-  public static final class Result implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<FeatureVector> features;
-    private final PCollection<DeadLetter> deadLetters;
-
-    Result(Pipeline pipeline, PCollection<FeatureVector> features, PCollection<DeadLetter> deadLetters) {
-      this.pipeline = pipeline;
-      this.features = features;
-      this.deadLetters = deadLetters;
+  public static final class Result extends WithDeadLetters<FeatureVector> {
+    Result(PCollection<FeatureVector> features, PCollection<DeadLetter> deadLetters) {
+      super(FEATURES, features, DEAD_LETTERS, deadLetters);
     }
 
+    /** The encoded records: the same collection as {@link #records()}, named for what it holds. */
     public PCollection<FeatureVector> features() {
-      return features;
+      return records();
     }
-
-    public PCollection<DeadLetter> deadLetters() {
-      return deadLetters;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(FEATURES, features, DEAD_LETTERS, deadLetters);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   static final class EncodeFn extends DoFn<Row, FeatureVector> {
