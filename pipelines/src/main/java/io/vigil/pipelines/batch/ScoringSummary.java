@@ -109,7 +109,8 @@ public record ScoringSummary(long rowsScored, long anomalies, double threshold, 
     return variance;
   }
 
-  static List<AnomalyResult> readResults(Path csv) throws IOException {
+  /** Reads a {@code results.csv} written by {@link ScoringPipeline} back into verdicts. */
+  public static List<AnomalyResult> readResults(Path csv) throws IOException {
     List<AnomalyResult> results = new ArrayList<>();
     try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       for (CSVRecord record : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
