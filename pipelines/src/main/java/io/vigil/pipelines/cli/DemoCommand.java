@@ -35,14 +35,14 @@ import picocli.CommandLine.Option;
         + "anomalies were caught."})
 final class DemoCommand extends PipelineCommand implements Callable<Integer> {
   /** Few epochs: the demo must finish in minutes on 2 CPU cores. */
-  static final int DEMO_EPOCHS = 4;
+  static final int DEMO_EPOCHS = 3;
   static final int DEMO_PARALLELISM = 2;
 
   @Option(names = "--output", defaultValue = "vigil-demo", paramLabel = "DIR",
       description = "Where data, model and report go (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(names = "--encounters", defaultValue = "6000", paramLabel = "N",
+  @Option(names = "--encounters", defaultValue = "3000", paramLabel = "N",
       description = "Encounters to generate, 1%% of them planted anomalies (default: ${DEFAULT-VALUE}).")
   int encounters;
 
