@@ -45,8 +45,9 @@ final class AdamOptimizer {
     /** One update from the parameters' current gradients. */
     void step() {
         step++;
-        double correction1 = 1 - Math.pow(beta1, step);
-        double correction2 = 1 - Math.pow(beta2, step);
+        // StrictMath: Math.pow may round differently once JIT-compiled, which made the first run in a JVM differ
+        double correction1 = 1 - StrictMath.pow(beta1, step);
+        double correction2 = 1 - StrictMath.pow(beta2, step);
         for (int i = 0; i < parameters.size(); i++) {
             NDArray weight = parameters.get(i).getArray();
             NDArray grad = weight.getGradient();

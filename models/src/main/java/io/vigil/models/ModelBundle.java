@@ -61,6 +61,8 @@ public final class ModelBundle {
     private final byte[] generatorParameters;
     private final FeatureMatrix reference;
     private final Map<String, byte[]> attachments;
+    /** Computed on first use: hashing the parameters takes a few milliseconds and the bundle never changes. */
+    private volatile String fingerprint;
 
     private ModelBundle(WganGpConfig config, int inputWidth, TrainingMetrics metrics, byte[] criticParameters,
             byte[] generatorParameters, FeatureMatrix reference, Map<String, byte[]> attachments) {
@@ -98,7 +100,12 @@ public final class ModelBundle {
 
     /** The sha256 (hex) of the checksum manifest: identifies this exact model and its attachments. */
     public String fingerprint() {
-        return sha256(manifest());
+        String value = fingerprint;
+        if (value == null) {
+            value = sha256(manifest());
+            fingerprint = value;
+        }
+        return value;
     }
 
     public Optional<byte[]> attachment(String name) {

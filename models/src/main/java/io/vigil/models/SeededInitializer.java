@@ -53,6 +53,17 @@ final class SeededInitializer implements Initializer {
         return new SeededInitializer(random, Kind.UNIT_NORMAL, 1.0);
     }
 
+    /**
+     * A standard normal draw (Box–Muller) computed with {@link StrictMath}: the JDK's {@code nextGaussian} uses
+     * {@code Math.log}/{@code Math.exp}, whose results may change by an ulp once the JIT compiles them, which would
+     * break run-to-run reproducibility.
+     */
+    static double gaussian(RandomGenerator random) {
+        double u = 1.0 - random.nextDouble();
+        double v = random.nextDouble();
+        return StrictMath.sqrt(-2.0 * StrictMath.log(u)) * StrictMath.cos(2.0 * StrictMath.PI * v);
+    }
+
     @Override
     public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
         int n = Math.toIntExact(shape.size());
@@ -61,7 +72,7 @@ final class SeededInitializer implements Initializer {
         for (int i = 0; i < n; i++) {
             values[i] = kind == Kind.UNIFORM
                     ? (2 * random.nextDouble() - 1) * scale
-                    : random.nextGaussian() * scale;
+                    : gaussian(random) * scale;
             squares += values[i] * values[i];
         }
         if (kind == Kind.UNIT_NORMAL) {

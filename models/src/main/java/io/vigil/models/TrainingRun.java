@@ -145,7 +145,7 @@ final class TrainingRun implements AutoCloseable {
     private float[] gaussian(int n) {
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
-            values[i] = (float) noiseRandom.nextGaussian();
+            values[i] = (float) SeededInitializer.gaussian(noiseRandom);
         }
         return values;
     }

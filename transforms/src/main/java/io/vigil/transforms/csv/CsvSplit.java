@@ -51,11 +51,22 @@ record CsvSplit(String file, @Nullable String zipEntry, Compression compression,
     return zipEntry == null ? file : file + "!" + zipEntry;
   }
 
-  /**
-   * A reader positioned at the first line that starts in this split. Call {@link LineReader#next()} while
-   * {@code reader.position() < end()}.
-   */
-  LineReader open() throws IOException {
+  /** Receives the lines of a split, in order. */
+  interface LineVisitor {
+    void visit(LineReader line) throws IOException;
+  }
+
+  /** Hands {@code visitor} every line that starts in this split, in order (the reader is positioned on it). */
+  void forEachLine(LineVisitor visitor) throws IOException {
+    try (LineReader reader = open()) {
+      while (reader.position() < end && reader.next()) {
+        visitor.visit(reader);
+      }
+    }
+  }
+
+  /** A reader positioned at the first line that starts in this split. */
+  private LineReader open() throws IOException {
     ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(file, false));
     if (zipEntry != null) {
       return new LineReader(openZipEntry(Channels.newInputStream(channel)), 0);

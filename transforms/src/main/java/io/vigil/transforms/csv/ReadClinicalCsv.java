@@ -278,20 +278,18 @@ public abstract class ReadClinicalCsv extends PTransform<PBegin, ReadClinicalCsv
   static final class CountLinesFn extends DoFn<CsvSplit, KV<String, SplitCount>> {
     @ProcessElement
     public void process(@Element CsvSplit split, OutputReceiver<KV<String, SplitCount>> out) throws IOException {
-      long lines = 0;
-      long dataRows = 0;
-      String header = null;
-      try (LineReader reader = split.open()) {
-        while (reader.position() < split.end() && reader.next()) {
-          lines++;
-          if (split.start() == 0 && lines == 1) {
-            header = reader.text();
-          } else if (!reader.isBlank()) {
-            dataRows++;
-          }
+      long[] lines = {0};
+      long[] dataRows = {0};
+      String[] header = {null};
+      split.forEachLine(line -> {
+        lines[0]++;
+        if (split.start() == 0 && lines[0] == 1) {
+          header[0] = line.text();
+        } else if (!line.isBlank()) {
+          dataRows[0]++;
         }
-      }
-      out.output(KV.of(split.sourceName(), new SplitCount(split, lines, dataRows, header)));
+      });
+      out.output(KV.of(split.sourceName(), new SplitCount(split, lines[0], dataRows[0], header[0])));
     }
   }
 
@@ -346,36 +344,34 @@ public abstract class ReadClinicalCsv extends PTransform<PBegin, ReadClinicalCsv
       CsvSplit split = numbered.split();
       CsvRecordParser parser = CsvRecordParser.forHeader(spec, missingMarker, numbered.header());
       BitSet keep = sample == null ? null : sampledRows(numbered.fileRows());
-      long lineNumber = numbered.firstLineNumber() - 1;
-      long rowIndex = numbered.firstRowIndex();
-      try (LineReader reader = split.open()) {
-        while (reader.position() < split.end() && reader.next()) {
-          lineNumber++;
-          if (lineNumber == 1) {
-            continue;
-          }
-          if (reader.isBlank()) {
-            blankLines.inc();
-            continue;
-          }
-          long row = rowIndex++;
-          dataRows.inc();
-          if (keep != null && !keep.get(Math.toIntExact(row))) {
-            notSampled.inc();
-            continue;
-          }
-          String line = reader.text();
-          CsvRecordParser.Outcome outcome = parser.parse(line);
-          if (outcome.row() != null) {
-            recordsOut.inc();
-            out.get(RECORDS).output(outcome.row());
-          } else {
-            deadLettersOut.inc();
-            out.get(DEAD_LETTERS).output(
-                DeadLetter.of(split.sourceName(), "line " + lineNumber, outcome.reason(), line));
-          }
+      long[] lineNumber = {numbered.firstLineNumber() - 1};
+      long[] rowIndex = {numbered.firstRowIndex()};
+      split.forEachLine(line -> {
+        lineNumber[0]++;
+        if (lineNumber[0] == 1) {
+          return;
         }
-      }
+        if (line.isBlank()) {
+          blankLines.inc();
+          return;
+        }
+        long row = rowIndex[0]++;
+        dataRows.inc();
+        if (keep != null && !keep.get(Math.toIntExact(row))) {
+          notSampled.inc();
+          return;
+        }
+        String text = line.text();
+        CsvRecordParser.Outcome outcome = parser.parse(text);
+        if (outcome.row() != null) {
+          recordsOut.inc();
+          out.get(RECORDS).output(outcome.row());
+        } else {
+          deadLettersOut.inc();
+          out.get(DEAD_LETTERS).output(
+              DeadLetter.of(split.sourceName(), "line " + lineNumber[0], outcome.reason(), text));
+        }
+      });
     }
 
     private BitSet sampledRows(long population) {

@@ -23,7 +23,9 @@ import org.apache.beam.sdk.values.Row;
  * <p>The sum is exact ({@link BigDecimal}), so the fitted mean, and with it the artifact's fingerprint, does not
  * depend on the order in which a runner merges partial results.
  */
-final class ColumnStatistics {
+final class ColumnStatistics implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The level a missing categorical value becomes, as in the notebook's {@code fillna('missing')}. */
   static final String MISSING_LEVEL = "missing";
 

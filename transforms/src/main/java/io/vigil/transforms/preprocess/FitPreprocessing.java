@@ -8,9 +8,11 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Learns the preprocessing from records: {@code PCollection<Row>} of the spec's schema in, one
@@ -21,7 +23,7 @@ import org.apache.beam.sdk.values.Row;
  *     FitPreprocessing.of(Diabetes130.SPEC).withOptions(PreprocessingOptions.recommended()));
  * }</pre>
  *
- * <p>One pass, with one Beam combiner ({@link StatisticsFn}): each worker folds its records into per-column counts,
+ * <p>One pass, with one Beam combiner: each worker folds its records into per-column counts,
  * min, max, exact sums and level counts, the partial results are merged, and the artifact is derived from the merged
  * statistics. Nothing collects the records themselves on one worker. The merged statistics hold one count per
  * distinct level of each categorical column, so a column of free text (millions of distinct values) should be
@@ -59,12 +61,12 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
    * in one thread.
    */
   public static PreprocessingArtifact fitInMemory(ColumnSpec spec, PreprocessingOptions options, Iterable<Row> rows) {
-    StatisticsFn fn = new StatisticsFn(spec, options);
+    StatisticsFn fn = new StatisticsFn(spec);
     ColumnStatistics statistics = fn.createAccumulator();
     for (Row row : rows) {
       statistics = fn.addInput(statistics, row);
     }
-    return fn.extractOutput(statistics);
+    return PreprocessingArtifact.fit(spec, options, fn.extractOutput(statistics));
   }
 
   @Override
@@ -72,8 +74,12 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
     if (records.hasSchema()) {
       checkSchema(records.getSchema());
     }
+    ColumnSpec spec = spec();
+    PreprocessingOptions options = options();
     return records
-        .apply("ColumnStatistics", Combine.globally(new StatisticsFn(spec(), options())).withoutDefaults())
+        .apply("ColumnStatistics", Combine.globally(new StatisticsFn(spec)))
+        .apply("DeriveArtifact", MapElements.into(TypeDescriptor.of(PreprocessingArtifact.class))
+            .via(statistics -> PreprocessingArtifact.fit(spec, options, statistics)))
         .setCoder(PreprocessingArtifact.Coder.of());
   }
 
@@ -96,15 +102,17 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
     abstract FitPreprocessing build();
   }
 
-  /** The one-pass combiner: records into {@link ColumnStatistics}, merged, then into the artifact. */
-  public static final class StatisticsFn extends Combine.CombineFn<Row, ColumnStatistics, PreprocessingArtifact> {
+  /**
+   * The one-pass combiner: records into {@link ColumnStatistics}, merged across workers. The artifact is derived
+   * from the merged result in a separate step, so that an empty input fails when the pipeline runs (with a clear
+   * message) rather than when Beam computes the combiner's default value at construction.
+   */
+  static final class StatisticsFn extends Combine.CombineFn<Row, ColumnStatistics, ColumnStatistics> {
     private static final long serialVersionUID = 1L;
     private final ColumnSpec spec;
-    private final PreprocessingOptions options;
 
-    StatisticsFn(ColumnSpec spec, PreprocessingOptions options) {
+    StatisticsFn(ColumnSpec spec) {
       this.spec = spec;
-      this.options = options;
     }
 
     @Override
@@ -128,8 +136,8 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
     }
 
     @Override
-    public PreprocessingArtifact extractOutput(ColumnStatistics statistics) {
-      return PreprocessingArtifact.fit(spec, options, statistics);
+    public ColumnStatistics extractOutput(ColumnStatistics statistics) {
+      return statistics;
     }
 
     @Override
@@ -139,8 +147,8 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
     }
 
     @Override
-    public Coder<PreprocessingArtifact> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> inputCoder) {
-      return PreprocessingArtifact.Coder.of();
+    public Coder<ColumnStatistics> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> inputCoder) {
+      return new ColumnStatistics.Coder();
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.vigil.transforms.records;
 
 import com.google.auto.value.AutoValue;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaProvider;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * An input Vigil could not turn into a record, with the reason. Every source emits these on its dead-letter tag
@@ -16,16 +16,16 @@ import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 @DefaultSchema(DeadLetter.RowSchema.class)
 @AutoValue
 public abstract class DeadLetter {
+  /** Longest payload kept, so a huge malformed input cannot blow up the dead-letter output. */
+  public static final int MAX_PAYLOAD_CHARS = 4096;
+
   /** The Beam schema of a dead letter; field names are the accessor names. */
   public static final Schema SCHEMA = Schema.builder()
       .addStringField("source")
       .addStringField("location")
       .addStringField("reason")
-      .addNullableStringField("payload")
+      .addNullableField("payload", Schema.FieldType.STRING)
       .build();
-
-  /** Longest payload kept, so a huge malformed input cannot blow up the dead-letter output. */
-  public static final int MAX_PAYLOAD_CHARS = 4096;
 
   /** Where it came from: a file path, a URL without query, or a transform name. */
   public abstract String source();
@@ -47,7 +47,7 @@ public abstract class DeadLetter {
 
   /**
    * Maps dead letters to and from {@link #SCHEMA} rows. Beam's {@code AutoValueSchema} only sees {@code getX()}
-   * accessors, so it would infer an empty schema for this record's {@code x()} accessors.
+   * accessors, so it inferred an empty schema for this record's {@code x()} accessors and could not decode it.
    */
   public static final class RowSchema implements SchemaProvider {
     private static final long serialVersionUID = 1L;
