@@ -8,8 +8,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,10 +22,9 @@ import java.util.random.RandomGenerator;
  */
 final class CriticBlock extends AbstractBlock {
     private static final byte VERSION = 1;
-    static final float LEAKY_SLOPE = 0.2f;
+    private static final float LEAKY_SLOPE = 0.2f;
     private static final float LAYER_NORM_EPS = 1e-5f;
 
-    private final int inputWidth;
     private final int hidden;
     private final int features;
     private final int kernel;
@@ -42,7 +39,6 @@ final class CriticBlock extends AbstractBlock {
 
     CriticBlock(int inputWidth, WganGpConfig config, RandomGenerator random) {
         super(VERSION);
-        this.inputWidth = inputWidth;
         this.hidden = config.criticHidden();
         this.features = config.minibatchFeatures();
         this.kernel = config.minibatchKernel();
@@ -67,21 +63,6 @@ final class CriticBlock extends AbstractBlock {
 
     private static Parameter layerNorm(String name, Parameter.Type type, int width) {
         return Parameter.builder().setName(name).setType(type).optShape(new Shape(width)).build();
-    }
-
-    int inputWidth() {
-        return inputWidth;
-    }
-
-    /** The parameters Adam updates (the spectral-norm vectors are state, not trained). */
-    List<Parameter> trainableParameters() {
-        List<Parameter> trainable = new ArrayList<>();
-        for (Parameter p : getParameters().values()) {
-            if (p.requiresGradient()) {
-                trainable.add(p);
-            }
-        }
-        return trainable;
     }
 
     /** One power iteration of every spectral-normalised layer: what torch does before each training forward. */

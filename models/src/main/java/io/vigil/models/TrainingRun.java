@@ -58,9 +58,9 @@ final class TrainingRun implements AutoCloseable {
         generator.initialize(manager, dataType, new Shape(config.batchSize(), config.latentDim()));
         this.critic = new CriticBlock(width, config, initRandom);
         critic.initialize(manager, dataType, new Shape(config.batchSize(), width));
-        this.generatorOptimizer = new AdamOptimizer(generator.trainableParameters(), manager,
+        this.generatorOptimizer = new AdamOptimizer(trainableParameters(generator), manager,
                 config.learningRate(), config.beta1(), config.beta2());
-        this.criticOptimizer = new AdamOptimizer(critic.trainableParameters(), manager,
+        this.criticOptimizer = new AdamOptimizer(trainableParameters(critic), manager,
                 config.learningRate(), config.beta1(), config.beta2());
         List<NDResource> persistent = new ArrayList<>();
         for (AbstractBlock block : List.of(generator, critic)) {
@@ -73,8 +73,15 @@ final class TrainingRun implements AutoCloseable {
         this.persistentArrays = persistent.toArray(NDResource[]::new);
     }
 
-    int width() {
-        return width;
+    /** The parameters Adam updates: all but state such as spectral-norm vectors and BatchNorm running statistics. */
+    static List<Parameter> trainableParameters(AbstractBlock block) {
+        List<Parameter> trainable = new ArrayList<>();
+        for (Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient()) {
+                trainable.add(p);
+            }
+        }
+        return trainable;
     }
 
     CriticBlock critic() {
@@ -88,7 +95,9 @@ final class TrainingRun implements AutoCloseable {
     /**
      * One step on one batch (rows × width, row-major): {@code criticSteps} critic updates, each with fresh noise and
      * interpolation weights, d_loss = −mean D(real) + mean D(fake) + λ·GP; then one generator update with fresh noise,
-     * g_loss = −mean D(G(z)). Everything the step allocates lives in one scope that is closed at its end.
+     * g_loss = −mean D(G(z)). Everything the step allocates lives in scopes closed as soon as it is no longer
+     * needed: one per update, and one around each generator pass of a critic update, whose attention matrices
+     * (B·heads × D × D, 600 MB at D = 1540) would otherwise pile up until the step ends.
      */
     StepLosses step(float[] batch, int rows) {
         try (NDManager scope = manager.newSubManager()) {
@@ -100,35 +109,40 @@ final class TrainingRun implements AutoCloseable {
             double criticLoss = 0;
             double penalty = 0;
             for (int s = 0; s < config.criticSteps(); s++) {
-                NDArray fake = generate(scope, rows, dataType);
-                NDArray alpha = scope.create(uniform(rows), new Shape(rows, 1)).toType(dataType, false);
-                NDArray interpolated = real.mul(alpha).add(fake.mul(alpha.neg().add(1)));
-                NDArray loss;
-                NDArray gp;
-                try (GradientCollector collector = engine.newGradientCollector()) {
-                    NDArray realScore = criticForward(real);
-                    NDArray fakeScore = criticForward(fake);
-                    // the notebook's penalty calls the critic in training mode: one more power iteration
-                    critic.powerIterate();
-                    gp = critic.gradientPenalty(interpolated);
-                    loss = fakeScore.mean().sub(realScore.mean()).add(gp.mul((float) config.gradientPenaltyWeight()));
-                    collector.backward(loss);
+                try (NDManager update = scope.newSubManager()) {
+                    NDArray fake = generateDetached(update, rows, dataType);
+                    NDArray alpha = update.create(uniform(rows), new Shape(rows, 1)).toType(dataType, false);
+                    NDArray interpolated = alpha.mul(real).add(alpha.neg().add(1).mul(fake));
+                    NDArray loss;
+                    NDArray gp;
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        NDArray realScore = criticForward(real);
+                        NDArray fakeScore = criticForward(fake);
+                        // the notebook's penalty calls the critic in training mode: one more power iteration
+                        critic.powerIterate();
+                        gp = critic.gradientPenalty(interpolated);
+                        loss = fakeScore.mean().sub(realScore.mean())
+                                .add(gp.mul((float) config.gradientPenaltyWeight()));
+                        collector.backward(loss);
+                    }
+                    criticOptimizer.step();
+                    zeroGradients(critic);
+                    criticLoss = scalar(loss);
+                    penalty = scalar(gp);
                 }
-                criticOptimizer.step();
+            }
+            try (NDManager update = scope.newSubManager()) {
+                NDArray generatorLoss;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    NDArray fake = generate(update, rows, dataType);
+                    generatorLoss = criticForward(fake).mean().neg();
+                    collector.backward(generatorLoss);
+                }
+                generatorOptimizer.step();
+                zeroGradients(generator);
                 zeroGradients(critic);
-                criticLoss = scalar(loss);
-                penalty = scalar(gp);
+                return new StepLosses(criticLoss, penalty, scalar(generatorLoss));
             }
-            NDArray generatorLoss;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray fake = generate(scope, rows, dataType);
-                generatorLoss = criticForward(fake).mean().neg();
-                collector.backward(generatorLoss);
-            }
-            generatorOptimizer.step();
-            zeroGradients(generator);
-            zeroGradients(critic);
-            return new StepLosses(criticLoss, penalty, scalar(generatorLoss));
         }
     }
 
@@ -136,10 +150,20 @@ final class TrainingRun implements AutoCloseable {
         return critic.forward(parameterStore, new NDList(x), true).singletonOrThrow();
     }
 
+    /** G(z) in training mode from fresh noise; the intermediate arrays belong to {@code scope}. */
     private NDArray generate(NDManager scope, int rows, DataType dataType) {
         NDArray z = scope.create(gaussian(rows * config.latentDim()), new Shape(rows, config.latentDim()))
                 .toType(dataType, false);
         return generator.forward(parameterStore, new NDList(z), true).singletonOrThrow();
+    }
+
+    /** {@link #generate} outside autograd, keeping only the rows: its intermediate arrays are freed at once. */
+    private NDArray generateDetached(NDManager scope, int rows, DataType dataType) {
+        try (NDManager pass = scope.newSubManager()) {
+            NDArray fake = generate(pass, rows, dataType);
+            fake.attach(scope);
+            return fake;
+        }
     }
 
     private float[] gaussian(int n) {

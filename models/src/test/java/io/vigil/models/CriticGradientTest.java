@@ -37,7 +37,7 @@ class CriticGradientTest {
             critic.powerIterate();
         }
         SplittableRandom random = new SplittableRandom(11);
-        for (Parameter p : critic.trainableParameters()) {
+        for (Parameter p : TrainingRun.trainableParameters(critic)) {
             if (p.getName().startsWith("ln")) {
                 p.getArray().addi(manager.create(gaussian(random, p.getArray().size(), 0.3), p.getShape()));
             }
@@ -86,7 +86,7 @@ class CriticGradientTest {
         double step = 1e-6;
         java.util.Map<String, double[][]> gradients = new java.util.LinkedHashMap<>();
         double allSquares = 0;
-        for (Parameter p : critic.trainableParameters()) {
+        for (Parameter p : TrainingRun.trainableParameters(critic)) {
             NDArray array = p.getArray();
             // fc3_bias does not enter the penalty at all; PyTorch then has no gradient and DJL gives float32 zeros
             double[] autograd = array.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();

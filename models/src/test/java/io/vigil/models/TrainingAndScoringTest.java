@@ -18,16 +18,17 @@ class TrainingAndScoringTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void trainsReproduciblyAndScoresIndependentlyOfBatch(Engine engine) {
-        FeatureMatrix train = TestData.clinicalLike(71, 1);
-        WganGpConfig config = TestData.tiny(engine);
+        // 50 rows in batches of 16: three full batches and a partial one of 2 rows per epoch
+        FeatureMatrix train = TestData.clinicalLike(50, 1);
+        WganGpConfig config = TestData.tiny(engine).toBuilder().epochs(2).build();
         List<EpochProgress> progress = new ArrayList<>();
 
         ModelBundle bundle = WganGpTrainer.train(config, train, progress::add);
         ModelBundle again = WganGpTrainer.train(config, train, TrainingListener.NONE);
         ModelBundle otherSeed = WganGpTrainer.train(config.toBuilder().seed(43).build(), train, TrainingListener.NONE);
 
-        assertThat(progress).extracting(EpochProgress::epoch).containsExactly(1, 2, 3);
-        assertThat(bundle.metrics().criticLoss()).hasSize(3).allMatch(Double::isFinite);
+        assertThat(progress).extracting(EpochProgress::epoch).containsExactly(1, 2);
+        assertThat(bundle.metrics().criticLoss()).hasSize(2).allMatch(Double::isFinite);
         assertThat(bundle.metrics().gradientPenalty()).allMatch(v -> v >= 0);
         assertThat(again.fingerprint()).isEqualTo(bundle.fingerprint());
         assertThat(otherSeed.fingerprint()).isNotEqualTo(bundle.fingerprint());

@@ -3,6 +3,7 @@ package io.vigil.transforms.csv;
 import io.vigil.transforms.records.ColumnKind;
 import io.vigil.transforms.records.ColumnSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +49,7 @@ public final class ColumnSpecInference {
     }
     boolean[] present = new boolean[names.size()];
     boolean[] numeric = new boolean[names.size()];
-    java.util.Arrays.fill(numeric, true);
+    Arrays.fill(numeric, true);
     for (int lineIndex = 1; lineIndex < sampleLines.size(); lineIndex++) {
       String line = sampleLines.get(lineIndex);
       if (line.isEmpty()) {

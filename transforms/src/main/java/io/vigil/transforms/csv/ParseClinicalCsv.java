@@ -89,7 +89,7 @@ public abstract class ParseClinicalCsv extends PTransform<PCollection<String>, R
         .withOutputTags(ReadClinicalCsv.RECORDS, TupleTagList.of(ReadClinicalCsv.DEAD_LETTERS)));
     return new ReadClinicalCsv.Result(lines.getPipeline(),
         parsed.get(ReadClinicalCsv.RECORDS).setCoder(SchemaCoder.of(spec().schema())),
-        parsed.get(ReadClinicalCsv.DEAD_LETTERS).setCoder(ReadClinicalCsv.deadLetterCoder(lines)));
+        parsed.get(ReadClinicalCsv.DEAD_LETTERS).setCoder(ReadClinicalCsv.deadLetterCoder(lines.getPipeline())));
   }
 
   @AutoValue.Builder

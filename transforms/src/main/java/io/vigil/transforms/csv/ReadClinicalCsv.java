@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.Compression;
@@ -19,6 +22,7 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -104,7 +108,7 @@ public abstract class ReadClinicalCsv extends PTransform<PBegin, ReadClinicalCsv
     }
     String filepattern = pathOrGlob;
     String entry = null;
-    int zipMark = pathOrGlob.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".zip" + ZIP_ENTRY_SEPARATOR);
+    int zipMark = pathOrGlob.toLowerCase(Locale.ROOT).lastIndexOf(".zip" + ZIP_ENTRY_SEPARATOR);
     if (zipMark >= 0) {
       filepattern = pathOrGlob.substring(0, zipMark + 4);
       entry = pathOrGlob.substring(zipMark + 4 + ZIP_ENTRY_SEPARATOR.length());
@@ -174,28 +178,29 @@ public abstract class ReadClinicalCsv extends PTransform<PBegin, ReadClinicalCsv
     if (zipEntry() != null || Compression.detect(pattern) != Compression.UNCOMPRESSED) {
       records = records.apply("SpreadRecords", Reshuffle.viaRandomKey()).setCoder(SchemaCoder.of(spec().schema()));
     }
+    Coder<DeadLetter> deadLetterCoder = deadLetterCoder(input.getPipeline());
     PCollection<DeadLetter> deadLetters = PCollectionList
-        .of(numbered.get(DEAD_LETTERS).setCoder(deadLetterCoder(input)))
-        .and(parsed.get(DEAD_LETTERS).setCoder(deadLetterCoder(input)))
+        .of(numbered.get(DEAD_LETTERS).setCoder(deadLetterCoder))
+        .and(parsed.get(DEAD_LETTERS).setCoder(deadLetterCoder))
         .apply("AllDeadLetters", Flatten.pCollections());
     return new Result(input.getPipeline(), records, deadLetters);
   }
 
-  static org.apache.beam.sdk.coders.Coder<DeadLetter> deadLetterCoder(PInput input) {
+  static Coder<DeadLetter> deadLetterCoder(Pipeline pipeline) {
     try {
-      return input.getPipeline().getSchemaRegistry().getSchemaCoder(DeadLetter.class);
-    } catch (org.apache.beam.sdk.schemas.NoSuchSchemaException e) {
+      return pipeline.getSchemaRegistry().getSchemaCoder(DeadLetter.class);
+    } catch (NoSuchSchemaException e) {
       throw new IllegalStateException("DeadLetter has no schema; it is annotated @DefaultSchema", e);
     }
   }
 
   /** What a CSV read or parse produces: the records and the dead letters. */
   public static final class Result implements POutput {
-    private final org.apache.beam.sdk.Pipeline pipeline;
+    private final Pipeline pipeline;
     private final PCollection<Row> records;
     private final PCollection<DeadLetter> deadLetters;
 
-    Result(org.apache.beam.sdk.Pipeline pipeline, PCollection<Row> records, PCollection<DeadLetter> deadLetters) {
+    Result(Pipeline pipeline, PCollection<Row> records, PCollection<DeadLetter> deadLetters) {
       this.pipeline = pipeline;
       this.records = records;
       this.deadLetters = deadLetters;
@@ -212,7 +217,7 @@ public abstract class ReadClinicalCsv extends PTransform<PBegin, ReadClinicalCsv
     }
 
     @Override
-    public org.apache.beam.sdk.Pipeline getPipeline() {
+    public Pipeline getPipeline() {
       return pipeline;
     }
 

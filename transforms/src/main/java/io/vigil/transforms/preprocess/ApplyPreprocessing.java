@@ -12,7 +12,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -80,17 +79,10 @@ public abstract class ApplyPreprocessing extends PTransform<PCollection<Row>, Ap
       parDo = parDo.withSideInputs(artifactView());
     }
     PCollectionTuple encoded = records.apply("Encode", parDo.withOutputTags(FEATURES, TupleTagList.of(DEAD_LETTERS)));
+    // DeadLetter's coder comes from its @DefaultSchema, inferred through the tag's type.
     return new Result(records.getPipeline(),
         encoded.get(FEATURES).setCoder(FeatureVector.Coder.of()),
-        encoded.get(DEAD_LETTERS).setCoder(deadLetterCoder(records.getPipeline())));
-  }
-
-  private static org.apache.beam.sdk.coders.Coder<DeadLetter> deadLetterCoder(Pipeline pipeline) {
-    try {
-      return pipeline.getSchemaRegistry().getSchemaCoder(DeadLetter.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException("DeadLetter has no schema; it is annotated @DefaultSchema", e);
-    }
+        encoded.get(DEAD_LETTERS));
   }
 
   /** The encoded records and the ones that could not be encoded. */

@@ -7,12 +7,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -23,7 +27,7 @@ import org.apache.beam.sdk.values.Row;
  * <p>The sum is exact ({@link BigDecimal}), so the fitted mean, and with it the artifact's fingerprint, does not
  * depend on the order in which a runner merges partial results.
  */
-final class ColumnStatistics implements java.io.Serializable {
+final class ColumnStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The level a missing categorical value becomes, as in the notebook's {@code fillna('missing')}. */
@@ -38,6 +42,9 @@ final class ColumnStatistics implements java.io.Serializable {
   final double[] max;
   final BigDecimal[] sum;
   final List<Map<String, Long>> levelCounts;
+  /** Where each column sits in the rows last added: looked up once per schema, not once per value. */
+  private transient Schema indexedSchema;
+  private transient int[] fieldIndex;
 
   /** Empty statistics over the NUMERIC and CATEGORICAL columns of {@code spec}, in source order. */
   static ColumnStatistics empty(ColumnSpec spec) {
@@ -62,7 +69,7 @@ final class ColumnStatistics implements java.io.Serializable {
     min = new double[n];
     max = new double[n];
     sum = new BigDecimal[n];
-    levelCounts = new java.util.ArrayList<>(n);
+    levelCounts = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       min[i] = Double.POSITIVE_INFINITY;
       max[i] = Double.NEGATIVE_INFINITY;
@@ -73,8 +80,15 @@ final class ColumnStatistics implements java.io.Serializable {
 
   void add(Row row) {
     rows++;
+    if (row.getSchema() != indexedSchema) {
+      fieldIndex = new int[names.length];
+      for (int i = 0; i < names.length; i++) {
+        fieldIndex[i] = row.getSchema().indexOf(names[i]);
+      }
+      indexedSchema = row.getSchema();
+    }
     for (int i = 0; i < names.length; i++) {
-      Object value = row.getValue(names[i]);
+      Object value = row.getValue(fieldIndex[i]);
       if (numeric[i]) {
         if (value == null) {
           missing[i]++;
@@ -178,7 +192,7 @@ final class ColumnStatistics implements java.io.Serializable {
 
     /** UTF-8 with an int length: {@code writeUTF} stops at 64 KiB, and a level is whatever a CSV field held. */
     private static void writeLongString(DataOutputStream out, String text) throws IOException {
-      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       out.writeInt(bytes.length);
       out.write(bytes);
     }
@@ -190,7 +204,7 @@ final class ColumnStatistics implements java.io.Serializable {
       }
       byte[] bytes = new byte[length];
       in.readFully(bytes);
-      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(bytes, StandardCharsets.UTF_8);
     }
   }
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.DefaultCoder;
@@ -102,6 +103,11 @@ public final class PreprocessingArtifact implements Serializable {
   private final int[] categoricalOffset;
   private final List<Map<String, Integer>> levelIndex;
   private final String fingerprint;
+  /** Field positions for the schema of the rows last encoded; replaced whole, so threads may share the artifact. */
+  private transient volatile FieldIndex fieldIndex;
+
+  /** Where the identifier, numeric and categorical columns sit in rows of one schema. */
+  private record FieldIndex(Schema schema, int id, int[] numeric, int[] categorical) {}
 
   PreprocessingArtifact(ColumnSpec spec, PreprocessingOptions options, long rowsFitted, List<DroppedColumn> dropped,
       List<NumericColumn> numeric, List<CategoricalColumn> categorical) {
@@ -172,7 +178,7 @@ public final class PreprocessingArtifact implements Serializable {
       int i = statisticsIndex.get(column.name());
       long present = statistics.present[i];
       if (present < minimumPresent) {
-        dropped.add(new DroppedColumn(column.name(), String.format(java.util.Locale.ROOT,
+        dropped.add(new DroppedColumn(column.name(), String.format(Locale.ROOT,
             "%.4f of values missing > %s (%d present < %d required)", statistics.missing[i] / (double) statistics.rows,
             options.maxMissingFraction(), present, minimumPresent)));
       } else if (column.kind() == ColumnKind.NUMERIC) {
@@ -306,7 +312,8 @@ public final class PreprocessingArtifact implements Serializable {
    *     numeric column
    */
   public FeatureVector encode(Row row) {
-    Object id = row.getValue(spec.idColumn());
+    FieldIndex index = fieldIndex(row.getSchema());
+    Object id = row.getValue(index.id());
     if (id == null) {
       throw new IllegalArgumentException("record has no identifier: column '" + spec.idColumn() + "' is null");
     }
@@ -315,7 +322,7 @@ public final class PreprocessingArtifact implements Serializable {
     int numericCount = numeric.size();
     for (int k = 0; k < numericCount; k++) {
       NumericColumn column = numeric.get(k);
-      Object value = row.getValue(column.name());
+      Object value = row.getValue(index.numeric()[k]);
       if (value != null && !(value instanceof Number)) {
         throw new IllegalArgumentException("column '" + column.name() + "' holds a " + value.getClass().getSimpleName()
             + ", not a number");
@@ -338,11 +345,11 @@ public final class PreprocessingArtifact implements Serializable {
     List<String> unseen = new ArrayList<>(0);
     for (int c = 0; c < categorical.size(); c++) {
       CategoricalColumn column = categorical.get(c);
-      Object value = row.getValue(column.name());
+      Object value = row.getValue(index.categorical()[c]);
       String level = value == null ? ColumnStatistics.MISSING_LEVEL : value.toString();
-      Integer index = levelIndex.get(c).get(level);
-      if (index != null) {
-        features[categoricalOffset[c] + index] = 1f;
+      Integer levelPosition = levelIndex.get(c).get(level);
+      if (levelPosition != null) {
+        features[categoricalOffset[c] + levelPosition] = 1f;
       } else {
         unseen.add(column.name() + "=" + level);
         if (column.oovBucket()) {
@@ -351,6 +358,26 @@ public final class PreprocessingArtifact implements Serializable {
       }
     }
     return new FeatureVector(id.toString(), features, unseen, outOfRange);
+  }
+
+  private FieldIndex fieldIndex(Schema schema) {
+    FieldIndex index = fieldIndex;
+    if (index != null && index.schema() == schema) {
+      return index;
+    }
+    index = new FieldIndex(schema, fieldOf(schema, spec.idColumn()),
+        numeric.stream().mapToInt(column -> fieldOf(schema, column.name())).toArray(),
+        categorical.stream().mapToInt(column -> fieldOf(schema, column.name())).toArray());
+    fieldIndex = index;
+    return index;
+  }
+
+  private static int fieldOf(Schema schema, String name) {
+    if (!schema.hasField(name)) {
+      throw new IllegalArgumentException("record has no column '" + name + "'; its fields are "
+          + schema.getFieldNames());
+    }
+    return schema.indexOf(name);
   }
 
   /** The artifact as indented, human-readable JSON. */

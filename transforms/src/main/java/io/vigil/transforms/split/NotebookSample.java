@@ -1,6 +1,7 @@
 package io.vigil.transforms.split;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -60,7 +61,7 @@ public final class NotebookSample implements Serializable {
       permutation[i] = permutation[j];
       permutation[j] = swapped;
     }
-    return java.util.Arrays.copyOf(permutation, sampleSize);
+    return Arrays.copyOf(permutation, sampleSize);
   }
 
   /** The positions of {@link #positions} as a set. */

@@ -1,6 +1,7 @@
 package io.vigil.transforms.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.apache.beam.sdk.io.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,19 @@ class CsvSplitTest {
             .containsExactlyElementsOf(expected);
       }
     }
+  }
+
+  @Test
+  void aMissingZipEntryIsAClearError() throws IOException {
+    Path zip = dir.resolve("export.zip");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+      out.putNextEntry(new ZipEntry("other.csv"));
+      out.write("id\n1\n".getBytes(StandardCharsets.UTF_8));
+    }
+    CsvSplit split = CsvSplit.of(zip.toString(), "visits.csv", Compression.UNCOMPRESSED, Files.size(zip), 10).get(0);
+
+    assertThatThrownBy(() -> split.forEachLine(line -> { }))
+        .isInstanceOf(IOException.class).hasMessageContaining("has no entry 'visits.csv'; its entries are [other.csv]");
   }
 
   @Test
