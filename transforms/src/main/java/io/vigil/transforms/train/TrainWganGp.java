@@ -1,9 +1,7 @@
 package io.vigil.transforms.train;
 
 import com.google.auto.value.AutoValue;
-import ai.djl.pytorch.jni.JniUtils;
 import io.vigil.models.CriticScorer;
-import io.vigil.models.Engine;
 import io.vigil.models.EpochProgress;
 import io.vigil.models.FeatureMatrix;
 import io.vigil.models.ModelBundle;
@@ -194,13 +192,6 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
       }
       LOG.info("Training the WGAN-GP on {} rows x {} features ({} validation rows), {} epochs, engine {}, device {}",
           training.rows(), training.cols(), validation.rows(), config.epochs(), config.engine(), config.device());
-      if (config.engine() == Engine.PYTORCH) {
-        // The model's Adam updates its parameters in place, which PyTorch refuses while autograd records. PyTorch's
-        // grad mode is per thread and on by default in every thread but the one that loaded the engine, and Flink
-        // may run this DoFn on any task thread, so it is turned off here.
-        ai.djl.engine.Engine.getEngine("PyTorch");
-        JniUtils.setGradMode(false);
-      }
       ModelBundle bundle = WganGpTrainer.train(config, training, this::report);
 
       double[] validationScores = new double[validation.rows()];

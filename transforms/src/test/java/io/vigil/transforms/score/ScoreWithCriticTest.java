@@ -56,10 +56,6 @@ class ScoreWithCriticTest {
     for (int i = 0; i < matrix.length; i++) {
       matrix[i] = vectors.get(i).values();
     }
-    // PyTorch's grad mode is per thread: off only where the engine was loaded, and another test class of this JVM
-    // may have loaded it on another thread; the model's in-place Adam update needs it off (as TrainWganGp does).
-    ai.djl.engine.Engine.getEngine("PyTorch");
-    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     ModelBundle bundle = WganGpTrainer.train(TinyClinicalData.tinyModel(), FeatureMatrix.of(matrix), progress -> {})
         .withAttachment(BundleAttachments.PREPROCESSING_ARTIFACT, artifact.toJson().getBytes(StandardCharsets.UTF_8));
     bundleDirectory = dir.resolve("bundle");
