@@ -24,18 +24,16 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * What a scoring run found, read back from its output files: counts, the threshold, the flagged record ids; written as
+ * What a scoring run found, read back from its output files: counts and the threshold; written as
  * {@code summary.json} and rendered as {@code report.html} with its charts.
  *
  * @param rowsScored records with a verdict
  * @param anomalies records scored below the threshold
  * @param threshold the threshold applied
  * @param deadLetters rows rejected by the reader or the encoder
- * @param flaggedIds the anomalous records' ids
  * @param report the report's HTML file
  */
-public record ScoringSummary(long rowsScored, long anomalies, double threshold, long deadLetters,
-    Set<String> flaggedIds, Path report) {
+public record ScoringSummary(long rowsScored, long anomalies, double threshold, long deadLetters, Path report) {
   public static final String SUMMARY_JSON = "summary.json";
   private static final int PROJECTION_COMPONENTS = 3;
 
@@ -88,7 +86,7 @@ public record ScoringSummary(long rowsScored, long anomalies, double threshold, 
         .projection(points, projectionVariance(points))
         .mostAnomalous(mostAnomalous);
     Path html = ReportWriter.write(out, report.build());
-    return new ScoringSummary(results.size(), flagged.size(), threshold, deadLetters, Set.copyOf(flagged), html);
+    return new ScoringSummary(results.size(), flagged.size(), threshold, deadLetters, html);
   }
 
   private static double[] projectionVariance(List<ProjectedPoint> points) {
@@ -109,7 +107,8 @@ public record ScoringSummary(long rowsScored, long anomalies, double threshold, 
     return variance;
   }
 
-  static List<AnomalyResult> readResults(Path csv) throws IOException {
+  /** Reads a {@code results.csv} written by {@link ScoringPipeline} back into verdicts. */
+  public static List<AnomalyResult> readResults(Path csv) throws IOException {
     List<AnomalyResult> results = new ArrayList<>();
     try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       for (CSVRecord record : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()

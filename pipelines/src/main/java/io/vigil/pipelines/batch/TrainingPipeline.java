@@ -5,7 +5,6 @@ import io.vigil.transforms.csv.ReadClinicalCsv;
 import io.vigil.transforms.preprocess.ApplyPreprocessing;
 import io.vigil.transforms.preprocess.FitPreprocessing;
 import io.vigil.transforms.preprocess.PreprocessingArtifact;
-import io.vigil.transforms.records.DeadLetter;
 import io.vigil.transforms.records.Diabetes130;
 import io.vigil.transforms.split.SplitDataset;
 import io.vigil.transforms.train.BundleAttachments;

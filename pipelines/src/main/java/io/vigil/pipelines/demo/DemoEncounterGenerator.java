@@ -74,9 +74,9 @@ public final class DemoEncounterGenerator {
     this.anomalyFraction = anomalyFraction;
   }
 
-  /** 6,000 encounters, 1% of them planted anomalies. */
+  /** 3,000 encounters, 1% of them planted anomalies. */
   public static DemoEncounterGenerator withSeed(long seed) {
-    return new DemoEncounterGenerator(seed, 6000, 0.01);
+    return new DemoEncounterGenerator(seed, 3000, 0.01);
   }
 
   public DemoEncounterGenerator withEncounters(int count) {

@@ -13,6 +13,7 @@ import io.vigil.transforms.threshold.ThresholdRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.beam.sdk.metrics.Gauge;
@@ -231,8 +232,9 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
       generatorLoss.set(Math.round(progress.generatorLoss() * 1e6));
       gradientPenalty.set(Math.round(progress.gradientPenalty() * 1e6));
       LOG.info("epoch {}/{}: critic loss {}, generator loss {}, gradient penalty {}; {} s elapsed, about {} s to go",
-          progress.epoch(), progress.epochs(), String.format("%.4f", progress.criticLoss()),
-          String.format("%.4f", progress.generatorLoss()), String.format("%.4f", progress.gradientPenalty()),
+          progress.epoch(), progress.epochs(), String.format(Locale.ROOT, "%.4f", progress.criticLoss()),
+          String.format(Locale.ROOT, "%.4f", progress.generatorLoss()),
+          String.format(Locale.ROOT, "%.4f", progress.gradientPenalty()),
           progress.elapsedMillis() / 1000, progress.estimatedRemainingMillis() / 1000);
     }
 

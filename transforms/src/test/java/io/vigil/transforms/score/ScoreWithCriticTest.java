@@ -14,6 +14,7 @@ import io.vigil.transforms.train.BundleAttachments;
 import io.vigil.transforms.train.TinyClinicalData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,15 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +90,34 @@ class ScoreWithCriticTest {
       assertThat(count).isEqualTo(want.size());
       return null;
     });
+    pipeline.run().waitUntilFinish();
+  }
+
+  /** Writes where a score landed: {@code id@timestamp/windowStart}. */
+  static final class PlaceFn extends DoFn<CriticScore, String> {
+    @ProcessElement
+    public void process(@Element CriticScore score, @Timestamp Instant timestamp, BoundedWindow window,
+        OutputReceiver<String> out) {
+      out.output(score.recordId() + "@" + timestamp.getMillis() + "/" + ((IntervalWindow) window).start().getMillis());
+    }
+  }
+
+  @Test
+  void keepsEachRecordsTimestampAndWindowAcrossBatches() {
+    List<TimestampedValue<FeatureVector>> input = new ArrayList<>();
+    List<String> expectedPlaces = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long millis = i * 30_000L;
+      input.add(TimestampedValue.of(vectors.get(i), new Instant(millis)));
+      expectedPlaces.add(vectors.get(i).id() + "@" + millis + "/" + (millis / 60_000L) * 60_000L);
+    }
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    PCollection<String> places = pipeline
+        .apply(Create.timestamped(input).withCoder(FeatureVector.Coder.of()))
+        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+        .apply(ScoreWithCritic.fromBundle(bundleDirectory.toString()).withBatchSize(3).withDevice(DeviceChoice.CPU))
+        .apply(ParDo.of(new PlaceFn()));
+    PAssert.that(places).containsInAnyOrder(expectedPlaces);
     pipeline.run().waitUntilFinish();
   }
 
