@@ -6,6 +6,7 @@ import io.vigil.transforms.csv.ReadClinicalCsv;
 import io.vigil.transforms.preprocess.ApplyPreprocessing;
 import io.vigil.transforms.preprocess.PreprocessingArtifact;
 import io.vigil.transforms.records.AnomalyResult;
+import io.vigil.transforms.records.DeadLetters;
 import io.vigil.transforms.records.FeatureVector;
 import io.vigil.transforms.score.ScoreWithCritic;
 import io.vigil.transforms.split.SplitDataset;
@@ -23,13 +24,11 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Sample;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -87,8 +86,7 @@ public final class ScoringPipeline {
             .withoutSharding());
     results.apply("AsJson", MapElements.into(TypeDescriptors.strings()).via(Records::resultJson))
         .apply("WriteJson", TextIO.write().to(out.resolve(RESULTS_JSONL).toString()).withoutSharding());
-    PCollectionList.of(records.deadLetters()).and(encoded.deadLetters())
-        .apply("AllDeadLetters", Flatten.pCollections())
+    DeadLetters.flatten("AllDeadLetters", List.of(records.deadLetters(), encoded.deadLetters()))
         .apply("DeadLettersAsJson", MapElements.into(TypeDescriptors.strings()).via(Records::deadLetterJson))
         .apply("WriteDeadLetters", TextIO.write().to(out.resolve(DEAD_LETTERS).toString()).withoutSharding());
     encoded.features()

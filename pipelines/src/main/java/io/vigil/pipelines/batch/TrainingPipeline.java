@@ -5,10 +5,12 @@ import io.vigil.transforms.csv.ReadClinicalCsv;
 import io.vigil.transforms.preprocess.ApplyPreprocessing;
 import io.vigil.transforms.preprocess.FitPreprocessing;
 import io.vigil.transforms.preprocess.PreprocessingArtifact;
+import io.vigil.transforms.records.DeadLetters;
 import io.vigil.transforms.records.Diabetes130;
 import io.vigil.transforms.split.SplitDataset;
 import io.vigil.transforms.train.BundleAttachments;
 import io.vigil.transforms.train.TrainWganGp;
+import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +20,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -76,8 +76,8 @@ public final class TrainingPipeline {
         .withThresholdRule(settings.thresholdRule())
         .withRunProperties(run));
 
-    PCollectionList.of(records.deadLetters()).and(training.deadLetters()).and(validation.deadLetters())
-        .apply("AllDeadLetters", Flatten.pCollections())
+    DeadLetters.flatten("AllDeadLetters",
+            List.of(records.deadLetters(), training.deadLetters(), validation.deadLetters()))
         .apply("DeadLettersAsJson", MapElements.into(TypeDescriptors.strings()).via(Records::deadLetterJson))
         .apply("WriteDeadLetters", TextIO.write().to(deadLetterFile(settings.bundleDirectory()).toString())
             .withoutSharding());

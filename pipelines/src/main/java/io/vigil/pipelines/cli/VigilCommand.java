@@ -2,13 +2,15 @@ package io.vigil.pipelines.cli;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import io.vigil.pipelines.evaluate.EvaluateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code vigil} command line: {@code demo}, {@code train}, {@code score}. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Finds anomalous clinical records with the critic of a WGAN-GP, as Apache Beam pipelines on Flink.",
-    subcommands = {DemoCommand.class, TrainCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, TrainCommand.class, ScoreCommand.class, EvaluateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class VigilCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
