@@ -4,10 +4,7 @@ import com.google.auto.value.AutoValue;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
-import org.apache.beam.sdk.schemas.SchemaProvider;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 
 /**
@@ -89,42 +86,26 @@ public abstract class AnomalyResult {
     public abstract AnomalyResult build();
   }
 
-  /**
-   * Maps verdicts to and from {@link #SCHEMA} rows. Beam's {@code AutoValueSchema} only sees {@code getX()} accessors,
-   * so it would infer an empty schema for this record's {@code x()} accessors.
-   */
-  public static final class RowSchema implements SchemaProvider {
+  /** AnomalyResult's schema and conversions (see {@link RecordSchema} for why they are explicit). */
+  public static final class RowSchema extends RecordSchema<AnomalyResult> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public <T> Schema schemaFor(TypeDescriptor<T> type) {
-      return SCHEMA;
-    }
-
-    @Override
-    public <T> SerializableFunction<T, Row> toRowFunction(TypeDescriptor<T> type) {
-      return value -> {
-        AnomalyResult r = (AnomalyResult) value;
-        return Row.withSchema(SCHEMA).addValues(r.recordId(), r.score(), r.threshold(), r.anomaly(),
-            r.modelVersion(), r.explanationColumns(), r.explanationContributions(), r.unseenCategories(),
-            r.outOfRangeColumns()).build();
-      };
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> SerializableFunction<Row, T> fromRowFunction(TypeDescriptor<T> type) {
-      return row -> (T) builder()
-          .setRecordId(row.getString("recordId"))
-          .setScore(row.getDouble("score"))
-          .setThreshold(row.getDouble("threshold"))
-          .setAnomaly(row.getBoolean("anomaly"))
-          .setModelVersion(row.getString("modelVersion"))
-          .setExplanationColumns(List.copyOf(row.<String>getArray("explanationColumns")))
-          .setExplanationContributions(List.copyOf(row.<Double>getArray("explanationContributions")))
-          .setUnseenCategories(List.copyOf(row.<String>getArray("unseenCategories")))
-          .setOutOfRangeColumns(List.copyOf(row.<String>getArray("outOfRangeColumns")))
-          .build();
+    public RowSchema() {
+      super(SCHEMA,
+          r -> Row.withSchema(SCHEMA).addValues(r.recordId(), r.score(), r.threshold(), r.anomaly(),
+              r.modelVersion(), r.explanationColumns(), r.explanationContributions(), r.unseenCategories(),
+              r.outOfRangeColumns()).build(),
+          row -> builder()
+              .setRecordId(row.getString("recordId"))
+              .setScore(row.getDouble("score"))
+              .setThreshold(row.getDouble("threshold"))
+              .setAnomaly(row.getBoolean("anomaly"))
+              .setModelVersion(row.getString("modelVersion"))
+              .setExplanationColumns(List.copyOf(row.<String>getArray("explanationColumns")))
+              .setExplanationContributions(List.copyOf(row.<Double>getArray("explanationContributions")))
+              .setUnseenCategories(List.copyOf(row.<String>getArray("unseenCategories")))
+              .setOutOfRangeColumns(List.copyOf(row.<String>getArray("outOfRangeColumns")))
+              .build());
     }
   }
 }

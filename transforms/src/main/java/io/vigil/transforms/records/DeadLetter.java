@@ -2,11 +2,8 @@ package io.vigil.transforms.records;
 
 import com.google.auto.value.AutoValue;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.SchemaProvider;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -45,31 +42,15 @@ public abstract class DeadLetter {
     return new AutoValue_DeadLetter(source, location, reason, kept);
   }
 
-  /**
-   * Maps dead letters to and from {@link #SCHEMA} rows. Beam's {@code AutoValueSchema} only sees {@code getX()}
-   * accessors, so it inferred an empty schema for this record's {@code x()} accessors and could not decode it.
-   */
-  public static final class RowSchema implements SchemaProvider {
+  /** DeadLetter's schema and conversions (see {@link RecordSchema} for why they are explicit). */
+  public static final class RowSchema extends RecordSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public <T> Schema schemaFor(TypeDescriptor<T> type) {
-      return SCHEMA;
-    }
-
-    @Override
-    public <T> SerializableFunction<T, Row> toRowFunction(TypeDescriptor<T> type) {
-      return value -> {
-        DeadLetter d = (DeadLetter) value;
-        return Row.withSchema(SCHEMA).addValues(d.source(), d.location(), d.reason(), d.payload()).build();
-      };
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> SerializableFunction<Row, T> fromRowFunction(TypeDescriptor<T> type) {
-      return row -> (T) of(row.getString("source"), row.getString("location"), row.getString("reason"),
-          row.getString("payload"));
+    public RowSchema() {
+      super(SCHEMA,
+          d -> Row.withSchema(SCHEMA).addValues(d.source(), d.location(), d.reason(), d.payload()).build(),
+          row -> of(row.getString("source"), row.getString("location"), row.getString("reason"),
+              row.getString("payload")));
     }
   }
 }

@@ -1,13 +1,11 @@
 package io.vigil.transforms.score;
 
 import com.google.auto.value.AutoValue;
+import io.vigil.transforms.records.RecordSchema;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
-import org.apache.beam.sdk.schemas.SchemaProvider;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 
 /**
@@ -75,40 +73,23 @@ public abstract class CriticScore {
     public abstract CriticScore build();
   }
 
-  /**
-   * Maps scores to and from {@link #SCHEMA} rows. Beam's {@code AutoValueSchema} only sees {@code getX()} accessors,
-   * so it would infer an empty schema for this record's {@code x()} accessors.
-   */
-  public static final class RowSchema implements SchemaProvider {
+  /** CriticScore's schema and conversions (see {@link RecordSchema} for why they are explicit). */
+  public static final class RowSchema extends RecordSchema<CriticScore> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public <T> Schema schemaFor(TypeDescriptor<T> type) {
-      return SCHEMA;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> SerializableFunction<T, Row> toRowFunction(TypeDescriptor<T> type) {
-      return value -> {
-        CriticScore s = (CriticScore) value;
-        return Row.withSchema(SCHEMA).addValues(s.recordId(), s.score(), s.modelVersion(), s.explanationColumns(),
-            s.explanationContributions(), s.unseenCategories(), s.outOfRangeColumns()).build();
-      };
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> SerializableFunction<Row, T> fromRowFunction(TypeDescriptor<T> type) {
-      return row -> (T) builder()
-          .setRecordId(row.getString("recordId"))
-          .setScore(row.getDouble("score"))
-          .setModelVersion(row.getString("modelVersion"))
-          .setExplanationColumns(List.copyOf(row.<String>getArray("explanationColumns")))
-          .setExplanationContributions(List.copyOf(row.<Double>getArray("explanationContributions")))
-          .setUnseenCategories(List.copyOf(row.<String>getArray("unseenCategories")))
-          .setOutOfRangeColumns(List.copyOf(row.<String>getArray("outOfRangeColumns")))
-          .build();
+    public RowSchema() {
+      super(SCHEMA,
+          s -> Row.withSchema(SCHEMA).addValues(s.recordId(), s.score(), s.modelVersion(), s.explanationColumns(),
+              s.explanationContributions(), s.unseenCategories(), s.outOfRangeColumns()).build(),
+          row -> builder()
+              .setRecordId(row.getString("recordId"))
+              .setScore(row.getDouble("score"))
+              .setModelVersion(row.getString("modelVersion"))
+              .setExplanationColumns(List.copyOf(row.<String>getArray("explanationColumns")))
+              .setExplanationContributions(List.copyOf(row.<Double>getArray("explanationContributions")))
+              .setUnseenCategories(List.copyOf(row.<String>getArray("unseenCategories")))
+              .setOutOfRangeColumns(List.copyOf(row.<String>getArray("outOfRangeColumns")))
+              .build());
     }
   }
 }

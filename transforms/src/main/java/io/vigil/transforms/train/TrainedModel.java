@@ -1,12 +1,10 @@
 package io.vigil.transforms.train;
 
 import com.google.auto.value.AutoValue;
+import io.vigil.transforms.records.RecordSchema;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.SchemaProvider;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /** What {@link TrainWganGp} emits once the bundle is on disk: where it is, its fingerprint, and what it was fit on. */
 @DefaultSchema(TrainedModel.RowSchema.class)
@@ -36,29 +34,16 @@ public abstract class TrainedModel {
     return new AutoValue_TrainedModel(bundleDirectory, fingerprint, threshold, trainingRows, validationRows);
   }
 
-  /** Maps to and from {@link #SCHEMA} rows (Beam's {@code AutoValueSchema} only sees {@code getX()} accessors). */
-  public static final class RowSchema implements SchemaProvider {
+  /** TrainedModel's schema and conversions (see {@link RecordSchema} for why they are explicit). */
+  public static final class RowSchema extends RecordSchema<TrainedModel> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public <T> Schema schemaFor(TypeDescriptor<T> type) {
-      return SCHEMA;
-    }
-
-    @Override
-    public <T> SerializableFunction<T, Row> toRowFunction(TypeDescriptor<T> type) {
-      return value -> {
-        TrainedModel m = (TrainedModel) value;
-        return Row.withSchema(SCHEMA).addValues(m.bundleDirectory(), m.fingerprint(), m.threshold(),
-            m.trainingRows(), m.validationRows()).build();
-      };
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> SerializableFunction<Row, T> fromRowFunction(TypeDescriptor<T> type) {
-      return row -> (T) of(row.getString("bundleDirectory"), row.getString("fingerprint"),
-          row.getDouble("threshold"), row.getInt64("trainingRows"), row.getInt64("validationRows"));
+    public RowSchema() {
+      super(SCHEMA,
+          m -> Row.withSchema(SCHEMA).addValues(m.bundleDirectory(), m.fingerprint(), m.threshold(),
+              m.trainingRows(), m.validationRows()).build(),
+          row -> of(row.getString("bundleDirectory"), row.getString("fingerprint"),
+              row.getDouble("threshold"), row.getInt64("trainingRows"), row.getInt64("validationRows")));
     }
   }
 }
