@@ -246,6 +246,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   private String commandLine() {
     List<String> args = spec.commandLine().getParseResult() == null ? List.of()
         : spec.commandLine().getParseResult().originalArgs();
-    return ("./vigil evaluate " + String.join(" ", args)).strip();
+    // Under the root command the original arguments already start with "evaluate".
+    String command = spec.parent() == null ? "./vigil evaluate " : "./vigil ";
+    return (command + String.join(" ", args)).strip();
   }
 }
