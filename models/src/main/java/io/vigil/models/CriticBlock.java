@@ -175,6 +175,14 @@ final class CriticBlock extends AbstractBlock {
 
         NDArray gradN2 = gradProjection.reshape(rows, (long) features * kernel).matMul(w.tFlat().transpose())
                 .add(w3Direct);
+        return inputGradientFromFeatures(w, trunk, gradN2);
+    }
+
+    /**
+     * The input gradient, (B, D), of a function of the rows' second-layer features n2 (LayerNorm-ed, after γ and β)
+     * given its gradient with respect to them, (B, H/2).
+     */
+    NDArray inputGradientFromFeatures(Weights w, Trunk trunk, NDArray gradN2) {
         NDArray gradA2 = layerNormBackward(gradN2, w.gamma2(), trunk.xhat2(), trunk.std2()).mul(trunk.mask2());
         NDArray gradN1 = gradA2.matMul(w.w2()).div(w.sigma2());
         NDArray gradA1 = layerNormBackward(gradN1, w.gamma1(), trunk.xhat1(), trunk.std1()).mul(trunk.mask1());

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
 
 /**
  * Scores rows with a bundle's critic, deterministically and independently of which rows are scored together.
@@ -24,6 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * zero-padded blocks of a fixed size, so every row goes through arithmetic of the same shapes however many rows a
  * call has: scores are bit-identical alone, in any batch, and after a reload.
  *
+ * <p>With {@link CriticScoring#FEATURE_DISTANCE} (the bundle's configuration says which) the score is instead minus
+ * the Mahalanobis distance of the row's second-layer features to a Gaussian fitted, when the scorer opens, on the
+ * reference rows' features; the reference rows are the same fixed set, so the same guarantees hold.
+ *
  * <p>Thread-safe: calls are serialised (each uses the engine's intra-op threads).
  */
 public final class CriticScorer implements AutoCloseable {
@@ -34,6 +41,8 @@ public final class CriticScorer implements AutoCloseable {
     private final CriticBlock critic;
     private final CriticBlock.Weights weights;
     private final CriticBlock.Comparison comparison;
+    /** The reference features' Gaussian for {@link CriticScoring#FEATURE_DISTANCE}, null for the critic's output. */
+    private final FeatureGaussian gaussian;
     private final NDResource[] sharedArrays;
     private final int width;
     private final ReentrantLock lock = new ReentrantLock();
@@ -55,13 +64,21 @@ public final class CriticScorer implements AutoCloseable {
             this.weights = critic.weights();
             FeatureMatrix reference = bundle.reference();
             NDArray referenceRows = manager.create(reference.data(), new Shape(reference.rows(), width));
-            NDArray referenceProjection = critic.trunk(weights, referenceRows).projection();
+            CriticBlock.Trunk referenceTrunk = critic.trunk(weights, referenceRows);
+            NDArray referenceProjection = referenceTrunk.projection();
             float scale = (config.batchSize() - 1) / (float) reference.rows();
             this.comparison = CriticBlock.Comparison.reference(referenceProjection, scale);
+            this.gaussian = config.scoring() == CriticScoring.FEATURE_DISTANCE
+                    ? FeatureGaussian.fit(manager, referenceTrunk.n2())
+                    : null;
             List<NDResource> shared = new ArrayList<>(List.of(
                     weights.w1(), weights.b1(), weights.sigma1(), weights.gamma1(), weights.beta1(),
                     weights.w2(), weights.b2(), weights.sigma2(), weights.gamma2(), weights.beta2(),
                     weights.tFlat(), weights.w3(), weights.b3(), weights.sigma3(), referenceProjection));
+            if (gaussian != null) {
+                shared.add(gaussian.mean());
+                shared.add(gaussian.precision());
+            }
             this.sharedArrays = shared.toArray(NDResource[]::new);
         } catch (RuntimeException e) {
             manager.close();
@@ -102,10 +119,16 @@ public final class CriticScorer implements AutoCloseable {
                     scope.tempAttachAll(sharedArrays);
                     NDArray rows = scope.create(block, new Shape(BLOCK_ROWS, width));
                     CriticBlock.Trunk trunk = critic.trunk(weights, rows);
-                    float[] blockScores = critic.scores(weights, trunk, comparison).toFloatArray();
+                    float[] blockScores = gaussian == null
+                            ? critic.scores(weights, trunk, comparison).toFloatArray()
+                            : gaussian.distance(trunk.n2()).neg().toFloatArray();
                     System.arraycopy(blockScores, 0, scores, first, count);
                     if (attribution != null) {
-                        float[] product = critic.inputGradient(weights, trunk, comparison).mul(rows).toFloatArray();
+                        NDArray gradient = gaussian == null
+                                ? critic.inputGradient(weights, trunk, comparison)
+                                : critic.inputGradientFromFeatures(weights, trunk,
+                                        gaussian.distanceGradient(trunk.n2()).neg());
+                        float[] product = gradient.mul(rows).toFloatArray();
                         System.arraycopy(product, 0, attribution, first * width, count * width);
                     }
                 }
@@ -123,6 +146,68 @@ public final class CriticScorer implements AutoCloseable {
             manager.close();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * N(mean, Σ + (tr Σ / H)·I) of the reference rows' features (see {@link CriticScoring#FEATURE_DISTANCE}), fitted
+     * in double precision; {@code precision} is the inverse of the shrunk covariance.
+     */
+    private record FeatureGaussian(NDArray mean, NDArray precision) {
+        /** Keeps the distance's gradient finite for a row exactly at the mean. */
+        private static final float MIN_DISTANCE = 1e-6f;
+
+        static FeatureGaussian fit(NDManager manager, NDArray features) {
+            int rows = (int) features.getShape().get(0);
+            int dims = (int) features.getShape().get(1);
+            float[] x = features.toFloatArray();
+            double[] mean = new double[dims];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < dims; j++) {
+                    mean[j] += x[r * dims + j] / (double) rows;
+                }
+            }
+            RealMatrix covariance = new Array2DRowRealMatrix(dims, dims);
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < dims; i++) {
+                    double di = x[r * dims + i] - mean[i];
+                    for (int j = 0; j <= i; j++) {
+                        covariance.addToEntry(i, j, di * (x[r * dims + j] - mean[j]) / Math.max(1, rows - 1));
+                    }
+                }
+            }
+            double shrinkage = covariance.getTrace() / dims + Double.MIN_NORMAL;
+            for (int i = 0; i < dims; i++) {
+                covariance.addToEntry(i, i, shrinkage);
+                for (int j = 0; j < i; j++) {
+                    covariance.setEntry(j, i, covariance.getEntry(i, j));
+                }
+            }
+            double[][] inverse = new CholeskyDecomposition(covariance).getSolver().getInverse().getData();
+            float[] precision = new float[dims * dims];
+            float[] meanRow = new float[dims];
+            for (int i = 0; i < dims; i++) {
+                meanRow[i] = (float) mean[i];
+                for (int j = 0; j < dims; j++) {
+                    precision[i * dims + j] = (float) inverse[i][j];
+                }
+            }
+            return new FeatureGaussian(manager.create(meanRow, new Shape(1, dims)),
+                    manager.create(precision, new Shape(dims, dims)));
+        }
+
+        /** (B): √((f − μ)ᵀ P (f − μ)). */
+        NDArray distance(NDArray features) {
+            NDArray centred = features.sub(mean);
+            return centred.matMul(precision).mul(centred).sum(new int[] {1}).sqrt();
+        }
+
+        /** (B, H): ∂distance/∂f = P (f − μ) / distance (P is symmetric). */
+        NDArray distanceGradient(NDArray features) {
+            NDArray centred = features.sub(mean);
+            NDArray distance = centred.matMul(precision).mul(centred).sum(new int[] {1}, true).sqrt()
+                    .maximum(MIN_DISTANCE);
+            return centred.matMul(precision).div(distance);
         }
     }
 }

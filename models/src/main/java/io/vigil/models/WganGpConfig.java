@@ -20,6 +20,7 @@ public final class WganGpConfig implements Serializable {
     private final int minibatchFeatures;
     private final int minibatchKernel;
     private final MinibatchInit minibatchInit;
+    private final CriticScoring scoring;
     private final double gradientPenaltyWeight;
     private final int criticSteps;
     private final double learningRate;
@@ -40,6 +41,7 @@ public final class WganGpConfig implements Serializable {
         this.minibatchFeatures = b.minibatchFeatures;
         this.minibatchKernel = b.minibatchKernel;
         this.minibatchInit = b.minibatchInit;
+        this.scoring = b.scoring;
         this.gradientPenaltyWeight = b.gradientPenaltyWeight;
         this.criticSteps = b.criticSteps;
         this.learningRate = b.learningRate;
@@ -76,6 +78,7 @@ public final class WganGpConfig implements Serializable {
                 .minibatchFeatures(minibatchFeatures)
                 .minibatchKernel(minibatchKernel)
                 .minibatchInit(minibatchInit)
+                .scoring(scoring)
                 .gradientPenaltyWeight(gradientPenaltyWeight)
                 .criticSteps(criticSteps)
                 .learningRate(learningRate)
@@ -115,6 +118,11 @@ public final class WganGpConfig implements Serializable {
 
     public MinibatchInit minibatchInit() {
         return minibatchInit;
+    }
+
+    /** What the scorer reads from the critic; see {@link CriticScoring}. */
+    public CriticScoring scoring() {
+        return scoring;
     }
 
     public double gradientPenaltyWeight() {
@@ -174,6 +182,7 @@ public final class WganGpConfig implements Serializable {
         o.addProperty("minibatchFeatures", minibatchFeatures);
         o.addProperty("minibatchKernel", minibatchKernel);
         o.addProperty("minibatchInit", minibatchInit.name());
+        o.addProperty("scoring", scoring.name());
         o.addProperty("gradientPenaltyWeight", gradientPenaltyWeight);
         o.addProperty("criticSteps", criticSteps);
         o.addProperty("learningRate", learningRate);
@@ -188,7 +197,10 @@ public final class WganGpConfig implements Serializable {
         return o.toString();
     }
 
-    /** Parses {@link #toJson()}; every key is required and validated like the builder's setters. */
+    /**
+     * Parses {@link #toJson()}; every key is required and validated like the builder's setters, except
+     * {@code scoring}, which bundles written before it existed lack: they were scored with {@link CriticScoring#CRITIC}.
+     */
     public static WganGpConfig fromJson(String json) {
         JsonObject o;
         try {
@@ -205,6 +217,9 @@ public final class WganGpConfig implements Serializable {
                     .minibatchFeatures(required(o, "minibatchFeatures").getAsInt())
                     .minibatchKernel(required(o, "minibatchKernel").getAsInt())
                     .minibatchInit(MinibatchInit.valueOf(required(o, "minibatchInit").getAsString()))
+                    .scoring(o.has("scoring")
+                            ? CriticScoring.valueOf(required(o, "scoring").getAsString())
+                            : CriticScoring.CRITIC)
                     .gradientPenaltyWeight(required(o, "gradientPenaltyWeight").getAsDouble())
                     .criticSteps(required(o, "criticSteps").getAsInt())
                     .learningRate(required(o, "learningRate").getAsDouble())
@@ -254,6 +269,7 @@ public final class WganGpConfig implements Serializable {
         private int minibatchFeatures = 16;
         private int minibatchKernel = 8;
         private MinibatchInit minibatchInit = MinibatchInit.SEED_NORMAL;
+        private CriticScoring scoring = CriticScoring.CRITIC;
         private double gradientPenaltyWeight = 10.0;
         private int criticSteps = 2;
         private double learningRate = 1e-4;
@@ -317,6 +333,11 @@ public final class WganGpConfig implements Serializable {
 
         public Builder minibatchInit(MinibatchInit value) {
             minibatchInit = Objects.requireNonNull(value, "minibatchInit");
+            return this;
+        }
+
+        public Builder scoring(CriticScoring value) {
+            scoring = Objects.requireNonNull(value, "scoring");
             return this;
         }
 

@@ -14,23 +14,57 @@ import org.junit.jupiter.api.Test;
 class CriticScorerTest {
     private static FeatureMatrix test;
     private static CriticScorer scorer;
+    private static CriticScorer featureScorer;
+    private static FeatureMatrix train;
+    private static ModelBundle featureBundle;
 
     @BeforeAll
     static void open() {
-        FeatureMatrix train = TestData.clinicalLike(40, 3);
+        train = TestData.clinicalLike(40, 3);
         test = TestData.clinicalLike(100, 4);
         ModelBundle bundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1).build(), train,
                 TrainingListener.NONE);
         scorer = CriticScorer.open(bundle, DeviceChoice.CPU);
+        featureBundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1)
+                .scoring(CriticScoring.FEATURE_DISTANCE).build(), train, TrainingListener.NONE);
+        featureScorer = CriticScorer.open(featureBundle, DeviceChoice.CPU);
     }
 
     @AfterAll
     static void close() {
         scorer.close();
+        featureScorer.close();
     }
 
     @Test
     void explanationIsTheScoreGradientTimesTheInput() {
+        assertExplanationIsTheScoreGradientTimesTheInput(scorer);
+    }
+
+    @Test
+    void featureDistanceExplanationIsTheScoreGradientTimesTheInput() {
+        assertExplanationIsTheScoreGradientTimesTheInput(featureScorer);
+    }
+
+    @Test
+    void featureDistanceScoresAreMinusAShrunkMahalanobisDistanceIndependentOfTheBatch() {
+        float[] all = featureScorer.score(test);
+        float[] reference = featureScorer.score(featureBundle.reference());
+        // Over the rows the Gaussian was fitted on, mean d² = tr((S + cI)⁻¹ S) = Σ λ/(λ + c), between 0 and H/2.
+        double meanSquared = 0;
+        for (float score : reference) {
+            meanSquared += (double) score * score / reference.length;
+        }
+
+        for (float score : all) {
+            assertThat(score).isNotNaN().isLessThanOrEqualTo(0f);
+        }
+        assertThat(meanSquared).isPositive().isLessThan(featureBundle.config().criticHidden() / 2.0);
+        assertThat(score(featureScorer, test.row(11))).isEqualTo(all[11]);
+        assertThat(all).isNotEqualTo(scorer.score(test));
+    }
+
+    private static void assertExplanationIsTheScoreGradientTimesTheInput(CriticScorer scorer) {
         float[] row = test.row(7);
         Attribution attribution = scorer.explain(new FeatureMatrix(1, row.length, row));
         float step = 1e-2f;
@@ -39,7 +73,7 @@ class CriticScorerTest {
             plus[feature] += step;
             float[] minus = row.clone();
             minus[feature] -= step;
-            double slope = (score(plus) - score(minus)) / (2.0 * step);
+            double slope = (score(scorer, plus) - score(scorer, minus)) / (2.0 * step);
 
             assertThat(attribution.gradientTimesInput()[feature])
                     .as("feature %d", feature)
@@ -70,7 +104,7 @@ class CriticScorerTest {
         assertThat(scorer.score(new FeatureMatrix(0, test.cols(), new float[0]))).isEmpty();
     }
 
-    private static float score(float[] row) {
+    private static float score(CriticScorer scorer, float[] row) {
         return scorer.score(new FeatureMatrix(1, row.length, row))[0];
     }
 }

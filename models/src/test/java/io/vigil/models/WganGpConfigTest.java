@@ -34,9 +34,19 @@ class WganGpConfigTest {
     void jsonRoundTrips() {
         WganGpConfig config = WganGpConfig.recommended().toBuilder()
                 .attentionDimAndHeads(32, 4).epochs(7).seed(-3).engine(Engine.MXNET).device(DeviceChoice.CPU)
-                .learningRate(2.5e-4).build();
+                .learningRate(2.5e-4).scoring(CriticScoring.FEATURE_DISTANCE).build();
 
         assertThat(WganGpConfig.fromJson(config.toJson())).isEqualTo(config);
+    }
+
+    @Test
+    void jsonWrittenBeforeScoringExistedMeansTheCriticsOutput() {
+        WganGpConfig config = WganGpConfig.seed().toBuilder().scoring(CriticScoring.FEATURE_DISTANCE).build();
+        String withoutScoring = config.toJson().replace("\"scoring\":\"FEATURE_DISTANCE\",", "");
+
+        assertThat(withoutScoring).doesNotContain("scoring");
+        assertThat(WganGpConfig.fromJson(withoutScoring).scoring()).isEqualTo(CriticScoring.CRITIC);
+        assertThat(WganGpConfig.seed().scoring()).isEqualTo(CriticScoring.CRITIC);
     }
 
     @Test

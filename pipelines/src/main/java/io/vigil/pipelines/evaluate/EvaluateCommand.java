@@ -1,5 +1,6 @@
 package io.vigil.pipelines.evaluate;
 
+import io.vigil.models.CriticScoring;
 import io.vigil.models.MinibatchInit;
 import io.vigil.models.WganGpConfig;
 import io.vigil.pipelines.batch.Preset;
@@ -65,6 +66,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--minibatch-init", description = "Override the preset's minibatch-discrimination initialisation: "
       + "${COMPLETION-CANDIDATES}.")
   MinibatchInit minibatchInit;
+
+  @Option(names = "--scoring", description = "Override the preset's critic scoring: ${COMPLETION-CANDIDATES} "
+      + "(CRITIC: the critic's output; FEATURE_DISTANCE: Mahalanobis distance in the critic's second hidden layer to "
+      + "the reference rows, which ranked anomalies better on these sets).")
+  CriticScoring scoring;
 
   @Option(names = "--critics", description = "Critics trained per fit (training seeds), their standardised scores "
       + "averaged (default: ${DEFAULT-VALUE}).")
@@ -165,6 +171,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (minibatchInit != null) {
       config.minibatchInit(minibatchInit);
     }
+    if (scoring != null) {
+      config.scoring(scoring);
+    }
     return config.build();
   }
 
@@ -184,12 +193,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     WganGpConfig model = model();
     return List.of("Seeds: " + seeds + "; methods: " + methods,
         "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, minibatch init "
-            + model.minibatchInit() + ", " + critics + " critic(s) per fit, trained on at most "
+            + model.minibatchInit() + ", scoring " + model.scoring() + ", " + critics + " critic(s) per fit, trained on at most "
             + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",
-        "Vigil ranks by -critic (the notebook's rule); Vigil-unusual by |critic - median training critic|, "
-            + "from the same fit.",
+        "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with scoring "
+            + "FEATURE_DISTANCE minus the distance in the critic's features); Vigil-unusual by |score - median "
+            + "training score|, from the same fit.",
         "Protocol: ADBench's (sets under 1,000 rows resampled to 1,000, over 10,000 subsampled to 10,000; stratified "
             + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay, "
             + "whole training split.",
@@ -236,6 +246,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   private String commandLine() {
     List<String> args = spec.commandLine().getParseResult() == null ? List.of()
         : spec.commandLine().getParseResult().originalArgs();
-    return ("./vigil evaluate " + String.join(" ", args)).strip();
+    // Under the root command the original arguments already start with "evaluate".
+    String command = spec.parent() == null ? "./vigil evaluate " : "./vigil ";
+    return (command + String.join(" ", args)).strip();
   }
 }

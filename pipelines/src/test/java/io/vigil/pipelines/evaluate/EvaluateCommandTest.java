@@ -49,6 +49,20 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void featureDistanceScoringGoesThroughTheProductAndIsNamedInTheReport(@TempDir Path dir) throws IOException {
+    StringWriter out = new StringWriter();
+    int exit = run(out, "--data-dir=" + ADBENCH, "--datasets=WBC", "--seeds=1", "--methods=VIGIL", "--epochs=1",
+        "--max-train-rows=160", "--scoring=FEATURE_DISTANCE", "--diabetes-rows=0", "--output=" + dir);
+
+    assertThat(exit).as(out.toString()).isZero();
+    List<String> rows = Files.readAllLines(dir.resolve("results.csv"));
+    assertThat(rows).hasSize(1 + 2);
+    assertThat(rows.get(1)).startsWith("WBC,Vigil,1,");
+    assertThat(Double.parseDouble(rows.get(1).split(",")[3])).isBetween(0.0, 100.0);
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("scoring FEATURE_DISTANCE");
+  }
+
+  @Test
   void unknownDataSetIsAClearError(@TempDir Path dir) {
     StringWriter out = new StringWriter();
     int exit = run(out, "--data-dir=" + ADBENCH, "--datasets=nosuchset", "--output=" + dir);
