@@ -13,8 +13,6 @@ import io.vigil.transforms.threshold.ThresholdRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -161,7 +159,6 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
   static final class TrainFn extends DoFn<KV<Integer, CoGbkResult>, TrainedModel> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainWganGp.class);
-    private static final int CHUNK_ROWS = 4096;
     private final Gauge epoch = Metrics.gauge(TrainWganGp.class, "epoch");
     private final Gauge epochs = Metrics.gauge(TrainWganGp.class, "epochs");
     private final Gauge elapsed = Metrics.gauge(TrainWganGp.class, "elapsedMillis");
@@ -241,31 +238,20 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
           progress.elapsedMillis() / 1000, progress.estimatedRemainingMillis() / 1000);
     }
 
-    /**
-     * Copies the vectors into a row-major matrix in one pass, in chunks of {@value #CHUNK_ROWS} rows: on Flink a
-     * grouped result larger than Beam's in-memory cache (10,000 elements) can be iterated only once.
-     */
-    static FeatureMatrix matrix(Iterable<FeatureVector> vectors, int width, String split) {
-      List<float[]> chunks = new ArrayList<>();
-      float[] chunk = new float[0];
+    /** Copies the vectors once into a row-major matrix; the group is a list on Flink, so counting first is free. */
+    private static FeatureMatrix matrix(Iterable<FeatureVector> vectors, int width, String split) {
       int rows = 0;
+      for (FeatureVector ignored : vectors) {
+        rows++;
+      }
+      float[] data = new float[Math.multiplyExact(rows, width)];
+      int row = 0;
       for (FeatureVector vector : vectors) {
         if (vector.width() != width) {
           throw new IllegalArgumentException(split + " record " + vector.id() + " has " + vector.width()
               + " features, the preprocessing artifact gives " + width);
         }
-        int inChunk = rows % CHUNK_ROWS;
-        if (inChunk == 0) {
-          chunk = new float[Math.multiplyExact(CHUNK_ROWS, width)];
-          chunks.add(chunk);
-        }
-        System.arraycopy(vector.values(), 0, chunk, inChunk * width, width);
-        rows++;
-      }
-      float[] data = new float[Math.multiplyExact(rows, width)];
-      for (int c = 0; c < chunks.size(); c++) {
-        int offset = c * CHUNK_ROWS * width;
-        System.arraycopy(chunks.get(c), 0, data, offset, Math.min(chunks.get(c).length, data.length - offset));
+        System.arraycopy(vector.values(), 0, data, row++ * width, width);
       }
       return new FeatureMatrix(rows, width, data);
     }

@@ -11,10 +11,8 @@ import io.vigil.transforms.preprocess.PreprocessingArtifact;
 import io.vigil.transforms.records.FeatureVector;
 import io.vigil.transforms.threshold.ThresholdRule;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -93,27 +91,5 @@ class TrainWganGpTest {
         .hasMessageContaining("toBundleDirectory");
     assertThatThrownBy(() -> TrainWganGp.withConfig(TinyClinicalData.tinyModel()).toBundleDirectory(" "))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void gathersTrainingRowsInOnePassBecauseLargeFlinkGroupsIterateOnce() {
-    int width = 3;
-    int rows = 10_000;
-    List<FeatureVector> vectors = new ArrayList<>();
-    for (int r = 0; r < rows; r++) {
-      vectors.add(FeatureVector.of("r" + r, new float[] {r, r + 0.5f, -r}));
-    }
-    AtomicBoolean iterated = new AtomicBoolean();
-    Iterable<FeatureVector> once = () -> {
-      if (!iterated.compareAndSet(false, true)) {
-        throw new IllegalStateException("iterated twice");
-      }
-      return vectors.iterator();
-    };
-    FeatureMatrix matrix = TrainWganGp.TrainFn.matrix(once, width, "training");
-    assertThat(matrix.rows()).isEqualTo(rows);
-    float[] last = matrix.row(rows - 1);
-    assertThat(last).containsExactly(rows - 1, rows - 0.5f, -(rows - 1));
-    assertThat(matrix.row(4096)).containsExactly(4096f, 4096.5f, -4096f);
   }
 }
