@@ -35,13 +35,14 @@ public final class ModelBenchmark {
             switch (args[i]) {
                 case "--width" -> width = Integer.parseInt(args[++i]);
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--batch" -> config.batchSize(Integer.parseInt(args[++i]));
                 case "--rss-every" -> rssEvery = Integer.parseInt(args[++i]);
                 case "--engine" -> config.engine(Engine.valueOf(args[++i].toUpperCase(Locale.ROOT)));
                 case "--device" -> config.device(DeviceChoice.valueOf(args[++i].toUpperCase(Locale.ROOT)));
                 case "--init" -> config.minibatchInit(MinibatchInit.valueOf(args[++i].toUpperCase(Locale.ROOT)));
                 case "--minibatch-stats" -> minibatchStats = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --width N "
-                        + "--steps N --rss-every N --engine pytorch|mxnet --device auto|cpu|gpu "
+                        + "--steps N --batch N --rss-every N --engine pytorch|mxnet --device auto|cpu|gpu "
                         + "--init seed_normal|scaled --minibatch-stats");
             }
         }
