@@ -13,22 +13,27 @@ import io.vigil.transforms.threshold.ThresholdRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
@@ -42,11 +47,12 @@ import org.slf4j.LoggerFactory;
  * of the validation vectors and the threshold the {@link ThresholdRule} (default: the notebook's 1st percentile)
  * takes from them, plus the given run properties (how the data was split). The bundle's fingerprint covers them.
  *
- * <p>Gathering: training and validation vectors meet at one key through one {@code CoGroupByKey}; the worker copies
- * them once into a contiguous row-major float matrix for the model. Flink's batch group-by holds the group as a list
- * of {@link FeatureVector}s while the matrix is built, so the peak is about 8 × width bytes per row (4 in the vectors,
- * 4 in the matrix) plus about 100 bytes of per-vector overhead: at width 574 about 4.7 GB per million rows, at the
- * notebook's 1,540 about 12.4 GB. The bundle directory must be on a filesystem the training worker can write and the
+ * <p>Gathering: training and validation vectors, each tagged with its split, meet at one key through one
+ * {@code GroupByKey}, and the worker reads the group exactly once, copying each vector into a growing row-major float
+ * matrix for the model. A single pass matters: runners need not make a large group re-iterable (Flink's batch
+ * group-by result is not, beyond Beam's 10,000-element cache, unless {@code --reIterableGroupByKeyResult}). The peak
+ * is the matrix while it grows, at most about 12 × width bytes per row (doubling, then trimming): at width 238 (the
+ * CLI's recommended preset) about 2.9 GB per million rows, at the notebook's 1,540 about 18.5 GB. The bundle directory must be on a filesystem the training worker can write and the
  * scoring workers can read (any local path on embedded Flink).
  *
  * <p>Progress is logged after every epoch and exported as Beam gauges in namespace {@code TrainWganGp}: {@code epoch},
@@ -57,8 +63,6 @@ import org.slf4j.LoggerFactory;
 @AutoValue
 public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>, PCollection<TrainedModel>> {
   private static final long serialVersionUID = 1L;
-  private static final TupleTag<FeatureVector> TRAINING = new TupleTag<>("training");
-  private static final TupleTag<FeatureVector> VALIDATION = new TupleTag<>("validation");
 
   abstract WganGpConfig config();
 
@@ -146,17 +150,24 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
     if (artifact() == null) {
       throw new IllegalStateException("TrainWganGp needs withArtifact(view) to save the preprocessing with the model");
     }
-    PCollection<KV<Integer, CoGbkResult>> gathered = KeyedPCollectionTuple
-        .of(TRAINING, training.apply("KeyTraining", WithKeys.<Integer, FeatureVector>of(0)
-            .withKeyType(TypeDescriptors.integers())))
-        .and(VALIDATION, validation().apply("KeyValidation", WithKeys.<Integer, FeatureVector>of(0)
-            .withKeyType(TypeDescriptors.integers())))
-        .apply("GatherOnOneWorker", CoGroupByKey.create());
+    Coder<KV<Boolean, FeatureVector>> tagged = KvCoder.of(BooleanCoder.of(), FeatureVector.Coder.of());
+    PCollection<KV<Integer, Iterable<KV<Boolean, FeatureVector>>>> gathered = PCollectionList
+        .of(training.apply("TagTraining", tagSplit(false)).setCoder(KvCoder.of(VarIntCoder.of(), tagged)))
+        .and(validation().apply("TagValidation", tagSplit(true)).setCoder(KvCoder.of(VarIntCoder.of(), tagged)))
+        .apply("BothSplits", Flatten.pCollections())
+        .apply("GatherOnOneWorker", GroupByKey.create());
     return gathered.apply("Train", ParDo.of(new TrainFn(config(), bundleDirectory(), artifact(), thresholdRule(),
         runProperties())).withSideInputs(artifact()));
   }
 
-  static final class TrainFn extends DoFn<KV<Integer, CoGbkResult>, TrainedModel> {
+  /** Keys every vector to the one training worker, with whether it is a validation vector. */
+  private static MapElements<FeatureVector, KV<Integer, KV<Boolean, FeatureVector>>> tagSplit(boolean isValidation) {
+    return MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
+            TypeDescriptors.kvs(TypeDescriptors.booleans(), TypeDescriptor.of(FeatureVector.class))))
+        .via(vector -> KV.of(0, KV.of(isValidation, vector)));
+  }
+
+  static final class TrainFn extends DoFn<KV<Integer, Iterable<KV<Boolean, FeatureVector>>>, TrainedModel> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainWganGp.class);
     private final Gauge epoch = Metrics.gauge(TrainWganGp.class, "epoch");
@@ -182,10 +193,15 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, CoGbkResult> gathered, ProcessContext context) {
+    public void process(@Element KV<Integer, Iterable<KV<Boolean, FeatureVector>>> gathered, ProcessContext context) {
       PreprocessingArtifact artifact = context.sideInput(artifactView);
-      FeatureMatrix training = matrix(gathered.getValue().getAll(TRAINING), artifact.width(), "training");
-      FeatureMatrix validation = matrix(gathered.getValue().getAll(VALIDATION), artifact.width(), "validation");
+      MatrixBuilder trainingRows = new MatrixBuilder(artifact.width(), "training");
+      MatrixBuilder validationRows = new MatrixBuilder(artifact.width(), "validation");
+      for (KV<Boolean, FeatureVector> vector : gathered.getValue()) {
+        (vector.getKey() ? validationRows : trainingRows).add(vector.getValue());
+      }
+      FeatureMatrix training = trainingRows.build();
+      FeatureMatrix validation = validationRows.build();
       if (training.rows() < config.batchSize()) {
         throw new IllegalArgumentException("only " + training.rows() + " training rows, fewer than one batch of "
             + config.batchSize());
@@ -238,22 +254,33 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
           progress.elapsedMillis() / 1000, progress.estimatedRemainingMillis() / 1000);
     }
 
-    /** Copies the vectors once into a row-major matrix; the group is a list on Flink, so counting first is free. */
-    private static FeatureMatrix matrix(Iterable<FeatureVector> vectors, int width, String split) {
-      int rows = 0;
-      for (FeatureVector ignored : vectors) {
-        rows++;
+    /** Copies vectors, read once, into a row-major matrix that doubles as it fills and is trimmed at the end. */
+    private static final class MatrixBuilder {
+      private final int width;
+      private final String split;
+      private float[] data;
+      private int rows;
+
+      MatrixBuilder(int width, String split) {
+        this.width = width;
+        this.split = split;
+        this.data = new float[Math.multiplyExact(1024, width)];
       }
-      float[] data = new float[Math.multiplyExact(rows, width)];
-      int row = 0;
-      for (FeatureVector vector : vectors) {
+
+      void add(FeatureVector vector) {
         if (vector.width() != width) {
           throw new IllegalArgumentException(split + " record " + vector.id() + " has " + vector.width()
               + " features, the preprocessing artifact gives " + width);
         }
-        System.arraycopy(vector.values(), 0, data, row++ * width, width);
+        if ((long) (rows + 1) * width > data.length) {
+          data = Arrays.copyOf(data, Math.multiplyExact(Math.multiplyExact(rows, 2), width));
+        }
+        System.arraycopy(vector.values(), 0, data, rows++ * width, width);
       }
-      return new FeatureMatrix(rows, width, data);
+
+      FeatureMatrix build() {
+        return new FeatureMatrix(rows, width, Arrays.copyOf(data, rows * width));
+      }
     }
   }
 }

@@ -13,6 +13,9 @@ import io.vigil.transforms.threshold.ThresholdRule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -80,6 +83,35 @@ class TrainWganGpTest {
       java.util.Arrays.sort(sortedSaved);
       assertThat(sortedSaved).containsExactly(sortedExpected);
     }
+  }
+
+  /**
+   * More vectors than Beam's 10,000-element group cache, on Flink, without {@code --reIterableGroupByKeyResult}: the
+   * group is read once, so a runner need not make it re-iterable (a CoGroupByKey here failed on the full data).
+   */
+  @Test
+  void gathersMoreVectorsThanTheGroupCacheOnFlink(@TempDir Path dir) {
+    List<Row> trainingRows = TinyClinicalData.rows(0, 12_000, 3);
+    List<Row> validationRows = TinyClinicalData.rows(12_000, 40, 4);
+    PreprocessingArtifact artifact = TinyClinicalData.artifact(trainingRows);
+    FlinkPipelineOptions options = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+    options.setRunner(FlinkRunner.class);
+    options.setFlinkMaster("[local]");
+    options.setParallelism(2);
+
+    Pipeline pipeline = Pipeline.create(options);
+    PCollectionView<PreprocessingArtifact> view = pipeline.apply("Artifact", Create.of(artifact))
+        .apply(View.asSingleton());
+    PCollection<FeatureVector> validation = pipeline.apply("Validation",
+        Create.of(TinyClinicalData.encode(artifact, validationRows)));
+    pipeline.apply("Training", Create.of(TinyClinicalData.encode(artifact, trainingRows)))
+        .apply(TrainWganGp.withConfig(TinyClinicalData.tinyModel().toBuilder().batchSize(1000).epochs(1).build())
+            .toBundleDirectory(dir.toString()).withValidation(validation).withArtifact(view));
+    pipeline.run().waitUntilFinish();
+
+    Properties run = BundleAttachments.properties(ModelBundle.load(dir), BundleAttachments.TRAINING_RUN);
+    assertThat(run.getProperty("trainingRows")).isEqualTo("12000");
+    assertThat(run.getProperty("validationRows")).isEqualTo("40");
   }
 
   @Test
