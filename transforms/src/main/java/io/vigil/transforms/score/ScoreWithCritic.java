@@ -110,8 +110,8 @@ public abstract class ScoreWithCritic extends PTransform<PCollection<FeatureVect
     private final int batchSize;
     private final int explanationColumns;
     private transient SharedCritic critic;
-    private transient List<Pending> pending;
-    private transient List<Done> done;
+    private transient List<InWindow<FeatureVector>> pending;
+    private transient List<InWindow<CriticScore>> done;
 
     ScoreFn(String bundleDirectory, DeviceChoice device, int batchSize, int explanationColumns) {
       this.bundleDirectory = bundleDirectory;
@@ -138,7 +138,7 @@ public abstract class ScoreWithCritic extends PTransform<PCollection<FeatureVect
             + " features but the model bundle " + critic.fingerprint() + " reads " + critic.width()
             + ": it was preprocessed with another artifact than the bundle's");
       }
-      pending.add(new Pending(vector, timestamp, window));
+      pending.add(new InWindow<>(vector, timestamp, window));
       if (pending.size() >= batchSize) {
         scorePending();
       }
@@ -147,8 +147,8 @@ public abstract class ScoreWithCritic extends PTransform<PCollection<FeatureVect
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       scorePending();
-      for (Done result : done) {
-        context.output(result.score, result.timestamp, result.window);
+      for (InWindow<CriticScore> result : done) {
+        context.output(result.value, result.timestamp, result.window);
       }
       done.clear();
     }
@@ -169,7 +169,7 @@ public abstract class ScoreWithCritic extends PTransform<PCollection<FeatureVect
       int width = critic.width();
       float[] data = new float[rows * width];
       for (int i = 0; i < rows; i++) {
-        System.arraycopy(pending.get(i).vector.values(), 0, data, i * width, width);
+        System.arraycopy(pending.get(i).value.values(), 0, data, i * width, width);
       }
       FeatureMatrix matrix = new FeatureMatrix(rows, width, data);
       float[] scores;
@@ -182,13 +182,13 @@ public abstract class ScoreWithCritic extends PTransform<PCollection<FeatureVect
         scores = critic.scorer().score(matrix);
       }
       for (int i = 0; i < rows; i++) {
-        Pending record = pending.get(i);
+        InWindow<FeatureVector> record = pending.get(i);
         CriticScore.Builder score = CriticScore.builder()
-            .setRecordId(record.vector.id())
+            .setRecordId(record.value.id())
             .setScore(scores[i])
             .setModelVersion(critic.fingerprint())
-            .setUnseenCategories(record.vector.unseenCategories())
-            .setOutOfRangeColumns(record.vector.outOfRangeColumns());
+            .setUnseenCategories(record.value.unseenCategories())
+            .setOutOfRangeColumns(record.value.outOfRangeColumns());
         if (gradientTimesInput != null) {
           List<String> columns = new ArrayList<>(explanationColumns);
           List<Double> contributions = new ArrayList<>(explanationColumns);
@@ -199,34 +199,21 @@ public abstract class ScoreWithCritic extends PTransform<PCollection<FeatureVect
           }
           score.setExplanationColumns(columns).setExplanationContributions(contributions);
         }
-        done.add(new Done(score.build(), record.timestamp, record.window));
+        done.add(new InWindow<>(score.build(), record.timestamp, record.window));
       }
       scored.inc(rows);
       batches.inc();
       pending.clear();
     }
 
-    /** A record waiting for its batch, with where it lives in event time. */
-    private static final class Pending {
-      final FeatureVector vector;
+    /** A record waiting for its batch, or its score waiting for the end of the bundle, with where it lives. */
+    private static final class InWindow<T> {
+      final T value;
       final Instant timestamp;
       final BoundedWindow window;
 
-      Pending(FeatureVector vector, Instant timestamp, BoundedWindow window) {
-        this.vector = vector;
-        this.timestamp = timestamp;
-        this.window = window;
-      }
-    }
-
-    /** A scored record waiting for the end of the bundle. */
-    private static final class Done {
-      final CriticScore score;
-      final Instant timestamp;
-      final BoundedWindow window;
-
-      Done(CriticScore score, Instant timestamp, BoundedWindow window) {
-        this.score = score;
+      InWindow(T value, Instant timestamp, BoundedWindow window) {
+        this.value = value;
         this.timestamp = timestamp;
         this.window = window;
       }
