@@ -27,9 +27,10 @@ import org.apache.commons.math3.linear.RealMatrix;
  * zero-padded blocks of a fixed size, so every row goes through arithmetic of the same shapes however many rows a
  * call has: scores are bit-identical alone, in any batch, and after a reload.
  *
- * <p>With {@link CriticScoring#FEATURE_DISTANCE} (the bundle's configuration says which) the score is instead minus
- * the Mahalanobis distance of the row's second-layer features to a Gaussian fitted, when the scorer opens, on the
- * reference rows' features; the reference rows are the same fixed set, so the same guarantees hold.
+ * <p>With {@link CriticScoring#FEATURE_DISTANCE} or {@link CriticScoring#FEATURE_STANDARDISED} (the bundle's
+ * configuration says which) the score is instead minus the distance of the row's second-layer features to a Gaussian
+ * fitted, when the scorer opens, on the reference rows' features (full shrunk covariance, or diagonal); the reference
+ * rows are the same fixed set, so the same guarantees hold.
  *
  * <p>Thread-safe: calls are serialised (each uses the engine's intra-op threads).
  */
@@ -41,7 +42,7 @@ public final class CriticScorer implements AutoCloseable {
     private final CriticBlock critic;
     private final CriticBlock.Weights weights;
     private final CriticBlock.Comparison comparison;
-    /** The reference features' Gaussian for {@link CriticScoring#FEATURE_DISTANCE}, null for the critic's output. */
+    /** The reference features' Gaussian when the score is a feature distance, null for the critic's output. */
     private final FeatureGaussian gaussian;
     private final NDResource[] sharedArrays;
     private final int width;
@@ -68,8 +69,9 @@ public final class CriticScorer implements AutoCloseable {
             NDArray referenceProjection = referenceTrunk.projection();
             float scale = (config.batchSize() - 1) / (float) reference.rows();
             this.comparison = CriticBlock.Comparison.reference(referenceProjection, scale);
-            this.gaussian = config.scoring() == CriticScoring.FEATURE_DISTANCE
-                    ? FeatureGaussian.fit(manager, referenceTrunk.n2())
+            this.gaussian = config.scoring().readsFeatures()
+                    ? FeatureGaussian.fit(manager, referenceTrunk.n2(),
+                            config.scoring() == CriticScoring.FEATURE_STANDARDISED)
                     : null;
             List<NDResource> shared = new ArrayList<>(List.of(
                     weights.w1(), weights.b1(), weights.sigma1(), weights.gamma1(), weights.beta1(),
@@ -150,14 +152,18 @@ public final class CriticScorer implements AutoCloseable {
     }
 
     /**
-     * N(mean, Σ + (tr Σ / H)·I) of the reference rows' features (see {@link CriticScoring#FEATURE_DISTANCE}), fitted
-     * in double precision; {@code precision} is the inverse of the shrunk covariance.
+     * The reference rows' features' Gaussian, fitted in double precision: N(mean, Σ + (tr Σ / H)·I) (see
+     * {@link CriticScoring#FEATURE_DISTANCE}) or, {@code diagonal}, N(mean, diag(Σ) + 1e-6 · (tr Σ / H)·I) (see
+     * {@link CriticScoring#FEATURE_STANDARDISED}; the small floor keeps a feature that is constant on the reference
+     * rows from dividing by zero). {@code precision} is the inverse covariance; one distance code serves both.
      */
     private record FeatureGaussian(NDArray mean, NDArray precision) {
         /** Keeps the distance's gradient finite for a row exactly at the mean. */
         private static final float MIN_DISTANCE = 1e-6f;
+        /** The diagonal form's variance floor, relative to the mean variance. */
+        private static final double DIAGONAL_FLOOR = 1e-6;
 
-        static FeatureGaussian fit(NDManager manager, NDArray features) {
+        static FeatureGaussian fit(NDManager manager, NDArray features, boolean diagonal) {
             int rows = (int) features.getShape().get(0);
             int dims = (int) features.getShape().get(1);
             float[] x = features.toFloatArray();
@@ -176,11 +182,14 @@ public final class CriticScorer implements AutoCloseable {
                     }
                 }
             }
-            double shrinkage = covariance.getTrace() / dims + Double.MIN_NORMAL;
+            double meanVariance = covariance.getTrace() / dims + Double.MIN_NORMAL;
+            double shrinkage = diagonal ? DIAGONAL_FLOOR * meanVariance : meanVariance;
             for (int i = 0; i < dims; i++) {
                 covariance.addToEntry(i, i, shrinkage);
                 for (int j = 0; j < i; j++) {
-                    covariance.setEntry(j, i, covariance.getEntry(i, j));
+                    double value = diagonal ? 0.0 : covariance.getEntry(i, j);
+                    covariance.setEntry(i, j, value);
+                    covariance.setEntry(j, i, value);
                 }
             }
             double[][] inverse = new CholeskyDecomposition(covariance).getSolver().getInverse().getData();

@@ -17,6 +17,8 @@ class CriticScorerTest {
     private static CriticScorer featureScorer;
     private static FeatureMatrix train;
     private static ModelBundle featureBundle;
+    private static ModelBundle standardisedBundle;
+    private static CriticScorer standardisedScorer;
 
     @BeforeAll
     static void open() {
@@ -28,12 +30,16 @@ class CriticScorerTest {
         featureBundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1)
                 .scoring(CriticScoring.FEATURE_DISTANCE).build(), train, TrainingListener.NONE);
         featureScorer = CriticScorer.open(featureBundle, DeviceChoice.CPU);
+        standardisedBundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1)
+                .scoring(CriticScoring.FEATURE_STANDARDISED).build(), train, TrainingListener.NONE);
+        standardisedScorer = CriticScorer.open(standardisedBundle, DeviceChoice.CPU);
     }
 
     @AfterAll
     static void close() {
         scorer.close();
         featureScorer.close();
+        standardisedScorer.close();
     }
 
     @Test
@@ -62,6 +68,32 @@ class CriticScorerTest {
         assertThat(meanSquared).isPositive().isLessThan(featureBundle.config().criticHidden() / 2.0);
         assertThat(score(featureScorer, test.row(11))).isEqualTo(all[11]);
         assertThat(all).isNotEqualTo(scorer.score(test));
+    }
+
+    @Test
+    void standardisedExplanationIsTheScoreGradientTimesTheInput() {
+        assertExplanationIsTheScoreGradientTimesTheInput(standardisedScorer);
+    }
+
+    @Test
+    void standardisedScoresAreMinusADiagonalGaussianDistanceIndependentOfTheBatch() {
+        float[] all = standardisedScorer.score(test);
+        float[] reference = standardisedScorer.score(standardisedBundle.reference());
+        int rows = reference.length;
+        int hidden = standardisedBundle.config().criticHidden() / 2;
+        // Over the rows the diagonal Gaussian was fitted on (sample variances, n − 1), each feature contributes
+        // (n − 1)/n to the mean d², less a hair for the variance floor: mean d² ≈ H (n − 1)/n. The shrunk full
+        // covariance gives less than H/2 (test above), so this tells the two forms apart.
+        double meanSquared = 0;
+        for (float score : reference) {
+            meanSquared += (double) score * score / rows;
+        }
+
+        for (float score : all) {
+            assertThat(score).isNotNaN().isLessThanOrEqualTo(0f);
+        }
+        assertThat(meanSquared).isCloseTo(hidden * (rows - 1.0) / rows, org.assertj.core.data.Offset.offset(0.01 * hidden));
+        assertThat(score(standardisedScorer, test.row(11))).isEqualTo(all[11]);
     }
 
     private static void assertExplanationIsTheScoreGradientTimesTheInput(CriticScorer scorer) {

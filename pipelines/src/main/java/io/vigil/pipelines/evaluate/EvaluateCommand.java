@@ -69,7 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--scoring", description = "Override the preset's critic scoring: ${COMPLETION-CANDIDATES} "
       + "(CRITIC: the critic's output; FEATURE_DISTANCE: Mahalanobis distance in the critic's second hidden layer to "
-      + "the reference rows, which ranked anomalies better on these sets).")
+      + "the reference rows; FEATURE_STANDARDISED: the same layer's standardised distance, diagonal covariance).")
   CriticScoring scoring;
 
   @Option(names = "--critics", description = "Critics trained per fit (training seeds), their standardised scores "
@@ -197,9 +197,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",
-        "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with scoring "
-            + "FEATURE_DISTANCE minus the distance in the critic's features); Vigil-unusual by |score - median "
-            + "training score|, from the same fit.",
+        "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with a FEATURE_ scoring "
+            + "minus the distance in the critic's features); Vigil-unusual by |score - median training score|, from "
+            + "the same fit.",
         "Protocol: ADBench's (sets under 1,000 rows resampled to 1,000, over 10,000 subsampled to 10,000; stratified "
             + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay, "
             + "whole training split.",
