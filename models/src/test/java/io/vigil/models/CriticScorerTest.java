@@ -24,8 +24,8 @@ class CriticScorerTest {
     static void open() {
         train = TestData.clinicalLike(40, 3);
         test = TestData.clinicalLike(100, 4);
-        ModelBundle bundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1).build(), train,
-                TrainingListener.NONE);
+        ModelBundle bundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1)
+                .scoring(CriticScoring.CRITIC).build(), train, TrainingListener.NONE);
         scorer = CriticScorer.open(bundle, DeviceChoice.CPU);
         featureBundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1)
                 .scoring(CriticScoring.FEATURE_DISTANCE).build(), train, TrainingListener.NONE);
