@@ -142,7 +142,7 @@ class ValueDistributionTest {
   }
 
   /** The share of {@code sorted} below {@code value}, counting values equal to it as half below. */
-  private static double midRankProbability(double[] sorted, double value) {
+  static double midRankProbability(double[] sorted, double value) {
     int below = firstIndexNotBelow(sorted, value);
     int notAbove = below;
     while (notAbove < sorted.length && sorted[notAbove] == value) {
