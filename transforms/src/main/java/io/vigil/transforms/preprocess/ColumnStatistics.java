@@ -26,7 +26,7 @@ import org.apache.beam.sdk.values.Row;
  * {@code missing}). Mergeable, so Beam combines it across workers.
  *
  * <p>The sum is exact ({@link BigDecimal}), so the fitted mean, and with it the artifact's fingerprint, does not
- * depend on the order in which a runner merges partial results; so is the distribution while a column has at most
+ * depend on the order in which a runner merges partial results; nor do the distributions, while a column has at most
  * {@link ValueDistribution#MAX_DISTINCT_VALUES} distinct values.
  *
  * <p>The distribution is collected only for {@link PreprocessingOptions.NumericScaling#QUANTILE_NORMAL}, which needs
