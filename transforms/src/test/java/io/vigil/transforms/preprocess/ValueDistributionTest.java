@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,17 @@ class ValueDistributionTest {
 
     assertThat(inOrder.isExact()).isTrue();
     assertThat(inOrder.size()).isBetween(1_000, CAP);
+    TreeMap<Double, Long> counted = new TreeMap<>();
+    for (double value : values) {
+      counted.merge(value, 1L, Long::sum);
+    }
+    List<QuantileKnot> everyValue = new ArrayList<>();
+    long below = 0;
+    for (Map.Entry<Double, Long> entry : counted.entrySet()) {
+      everyValue.add(new QuantileKnot(entry.getKey(), (below + entry.getValue() / 2.0) / values.length));
+      below += entry.getValue();
+    }
+    assertThat(inOrder.quantileKnots(Integer.MAX_VALUE)).isEqualTo(everyValue);
     assertThat(bytes(partitioned)).isEqualTo(bytes(inOrder));
     assertThat(partitioned.quantileKnots(PreprocessingArtifact.QUANTILE_KNOTS))
         .isEqualTo(inOrder.quantileKnots(PreprocessingArtifact.QUANTILE_KNOTS));
