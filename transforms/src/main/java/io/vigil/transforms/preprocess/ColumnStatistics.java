@@ -21,11 +21,17 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * What one pass over the records learns, per feature column of a spec: for numeric columns the count of present
- * values, missing values, min, max and sum; for categorical columns the missing count and the count of every level
- * (missing counted as the level {@code missing}). Mergeable, so Beam combines it across workers.
+ * values, missing values, min, max and sum, and, when asked for, the {@link ValueDistribution} of the present values;
+ * for categorical columns the missing count and the count of every level (missing counted as the level
+ * {@code missing}). Mergeable, so Beam combines it across workers.
  *
  * <p>The sum is exact ({@link BigDecimal}), so the fitted mean, and with it the artifact's fingerprint, does not
- * depend on the order in which a runner merges partial results.
+ * depend on the order in which a runner merges partial results; nor do the distributions, while a column has at most
+ * {@link ValueDistribution#MAX_DISTINCT_VALUES} distinct values.
+ *
+ * <p>The distribution is collected only for {@link PreprocessingOptions.NumericScaling#QUANTILE_NORMAL}, which needs
+ * it: it is bounded, but up to 10,000 points per numeric column in every partial result that workers exchange, and
+ * a sort of every value, are a cost that min/max scaling has no use for.
  */
 final class ColumnStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -42,12 +48,17 @@ final class ColumnStatistics implements Serializable {
   final double[] max;
   final BigDecimal[] sum;
   final List<Map<String, Long>> levelCounts;
+  /** Per column: the distribution of present values, or null (a categorical column, or none asked for). */
+  final ValueDistribution[] distributions;
   /** Where each column sits in the rows last added: looked up once per schema, not once per value. */
   private transient Schema indexedSchema;
   private transient int[] fieldIndex;
 
-  /** Empty statistics over the NUMERIC and CATEGORICAL columns of {@code spec}, in source order. */
-  static ColumnStatistics empty(ColumnSpec spec) {
+  /**
+   * Empty statistics over the NUMERIC and CATEGORICAL columns of {@code spec}, in source order, with the distribution
+   * of each numeric column if {@code withDistributions}.
+   */
+  static ColumnStatistics empty(ColumnSpec spec, boolean withDistributions) {
     List<ColumnSpec.Column> features = spec.columns().stream()
         .filter(column -> column.kind() == ColumnKind.NUMERIC || column.kind() == ColumnKind.CATEGORICAL)
         .toList();
@@ -57,7 +68,13 @@ final class ColumnStatistics implements Serializable {
       names[i] = features.get(i).name();
       numeric[i] = features.get(i).kind() == ColumnKind.NUMERIC;
     }
-    return new ColumnStatistics(names, numeric);
+    ColumnStatistics statistics = new ColumnStatistics(names, numeric);
+    for (int i = 0; i < names.length; i++) {
+      if (withDistributions && numeric[i]) {
+        statistics.distributions[i] = new ValueDistribution();
+      }
+    }
+    return statistics;
   }
 
   private ColumnStatistics(String[] names, boolean[] numeric) {
@@ -70,6 +87,7 @@ final class ColumnStatistics implements Serializable {
     max = new double[n];
     sum = new BigDecimal[n];
     levelCounts = new ArrayList<>(n);
+    distributions = new ValueDistribution[n];
     for (int i = 0; i < n; i++) {
       min[i] = Double.POSITIVE_INFINITY;
       max[i] = Double.NEGATIVE_INFINITY;
@@ -98,6 +116,9 @@ final class ColumnStatistics implements Serializable {
           min[i] = Math.min(min[i], x);
           max[i] = Math.max(max[i], x);
           sum[i] = sum[i].add(new BigDecimal(x));
+          if (distributions[i] != null) {
+            distributions[i].add(x);
+          }
         }
       } else {
         String level;
@@ -121,6 +142,13 @@ final class ColumnStatistics implements Serializable {
       min[i] = Math.min(min[i], other.min[i]);
       max[i] = Math.max(max[i], other.max[i]);
       sum[i] = sum[i].add(other.sum[i]);
+      if ((distributions[i] == null) != (other.distributions[i] == null)) {
+        throw new IllegalArgumentException("cannot merge statistics with and without the distribution of column '"
+            + names[i] + "'");
+      }
+      if (distributions[i] != null) {
+        distributions[i].merge(other.distributions[i]);
+      }
       if (!numeric[i]) {
         Map<String, Long> counts = levelCounts.get(i);
         other.levelCounts.get(i).forEach((level, count) -> counts.merge(level, count, Long::sum));
@@ -147,6 +175,10 @@ final class ColumnStatistics implements Serializable {
         out.writeDouble(value.min[i]);
         out.writeDouble(value.max[i]);
         out.writeUTF(value.sum[i].toString());
+        out.writeBoolean(value.distributions[i] != null);
+        if (value.distributions[i] != null) {
+          value.distributions[i].writeTo(out);
+        }
         Map<String, Long> counts = value.levelCounts.get(i);
         out.writeInt(counts.size());
         for (Map.Entry<String, Long> entry : counts.entrySet()) {
@@ -179,6 +211,9 @@ final class ColumnStatistics implements Serializable {
         statistics.min[i] = in.readDouble();
         statistics.max[i] = in.readDouble();
         statistics.sum[i] = new BigDecimal(in.readUTF());
+        if (in.readBoolean()) {
+          statistics.distributions[i] = ValueDistribution.readFrom(in);
+        }
         int size = in.readInt();
         if (size < 0) {
           throw new CoderException("negative level count " + size);

@@ -23,10 +23,11 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  *     FitPreprocessing.of(Diabetes130.SPEC).withOptions(PreprocessingOptions.recommended()));
  * }</pre>
  *
- * <p>One pass, with one Beam combiner: each worker folds its records into per-column counts,
- * min, max, exact sums and level counts, the partial results are merged, and the artifact is derived from the merged
- * statistics. Nothing collects the records themselves on one worker. The merged statistics hold one count per
- * distinct level of each categorical column, so a column of free text (millions of distinct values) should be
+ * <p>One pass, with one Beam combiner: each worker folds its records into per-column counts, min, max, exact sums and
+ * level counts (and, for {@link PreprocessingOptions.NumericScaling#QUANTILE_NORMAL}, the bounded
+ * {@link ValueDistribution} of each numeric column), the partial results are merged, and the artifact is derived from
+ * the merged statistics. Nothing collects the records themselves on one worker. The merged statistics hold one count
+ * per distinct level of each categorical column, so a column of free text (millions of distinct values) should be
  * IGNORED in the spec rather than one-hot encoded. Works in the global window (fitting is a batch step); fails
  * clearly on an empty input.
  */
@@ -61,7 +62,7 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
    * in one thread.
    */
   public static PreprocessingArtifact fitInMemory(ColumnSpec spec, PreprocessingOptions options, Iterable<Row> rows) {
-    StatisticsFn fn = new StatisticsFn(spec);
+    StatisticsFn fn = StatisticsFn.of(spec, options);
     ColumnStatistics statistics = fn.createAccumulator();
     for (Row row : rows) {
       statistics = fn.addInput(statistics, row);
@@ -77,7 +78,7 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
     ColumnSpec spec = spec();
     PreprocessingOptions options = options();
     return records
-        .apply("ColumnStatistics", Combine.globally(new StatisticsFn(spec)))
+        .apply("ColumnStatistics", Combine.globally(StatisticsFn.of(spec, options)))
         .apply("DeriveArtifact", MapElements.into(TypeDescriptor.of(PreprocessingArtifact.class))
             .via(statistics -> PreprocessingArtifact.fit(spec, options, statistics)))
         .setCoder(PreprocessingArtifact.Coder.of());
@@ -110,14 +111,22 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
   static final class StatisticsFn extends Combine.CombineFn<Row, ColumnStatistics, ColumnStatistics> {
     private static final long serialVersionUID = 1L;
     private final ColumnSpec spec;
+    private final boolean withDistributions;
 
-    StatisticsFn(ColumnSpec spec) {
+    private StatisticsFn(ColumnSpec spec, boolean withDistributions) {
       this.spec = spec;
+      this.withDistributions = withDistributions;
+    }
+
+    /** Collects what {@code options} need: the value distributions only for quantile scaling. */
+    static StatisticsFn of(ColumnSpec spec, PreprocessingOptions options) {
+      return new StatisticsFn(spec,
+          options.numericScaling() == PreprocessingOptions.NumericScaling.QUANTILE_NORMAL);
     }
 
     @Override
     public ColumnStatistics createAccumulator() {
-      return ColumnStatistics.empty(spec);
+      return ColumnStatistics.empty(spec, withDistributions);
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
+import org.apache.commons.math3.special.Erf;
 
 /**
  * The learnt preprocessing: which columns become which features, with the fitted ranges, means and vocabularies. It
@@ -41,9 +43,12 @@ import org.apache.beam.sdk.values.Row;
  *
  * <p><b>Features, in order</b> (as the seed notebook's {@code pd.concat([df_num, df_cat], axis=1)} lays them out):
  * <ol>
- *   <li>each kept numeric column in source order, scaled to [0, 1] by the fitted min/max; a missing value becomes the
- *       fitted mean of the scaled column; a constant column (min = max) is 0; a value outside the fitted range is
- *       clipped to [0, 1] and the column named in {@link FeatureVector#outOfRangeColumns()};</li>
+ *   <li>each kept numeric column in source order, scaled as {@link PreprocessingOptions#numericScaling()} says:
+ *       to [0, 1] by the fitted min/max ({@code MIN_MAX}), or to {@code Φ⁻¹(F(x))} through the column's fitted
+ *       {@linkplain NumericColumn#knots() quantile knots} ({@code QUANTILE_NORMAL}); a missing value becomes the
+ *       mean of the scaled column over the fitted values; a constant column (min = max) is 0; a value outside the
+ *       fitted range is clipped to it (so to 0 or 1, or to the first or last knot) and the column named in
+ *       {@link FeatureVector#outOfRangeColumns()};</li>
  *   <li>then, in the same order, {@code <column>_missing}: 1 if the value was missing;</li>
  *   <li>then each kept categorical column in source order, one feature {@code <column>_<level>} per vocabulary level,
  *       levels sorted as pandas' {@code get_dummies} sorts them (by UTF-16 code unit, i.e. {@link String#compareTo});
@@ -54,23 +59,62 @@ import org.apache.beam.sdk.values.Row;
  *
  * <p><b>File.</b> {@link #toJson()} is human-readable, versioned ({@link #FORMAT_VERSION}) JSON with a SHA-256
  * {@link #fingerprint()} of its canonical content; {@link #fromJson} rejects another format or version, missing or
- * inconsistent fields, and content that does not match the fingerprint.
+ * inconsistent fields, and content that does not match the fingerprint. Version 1, written before numeric scaling was
+ * an option, is still read, as {@code MIN_MAX}: its fingerprint is checked as version 1 computed it, and the artifact
+ * read then has the fingerprint of its content in the current version (which {@link #toJson()} writes).
  */
 @DefaultCoder(PreprocessingArtifact.Coder.class)
 public final class PreprocessingArtifact implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final String FORMAT = "vigil-preprocessing-artifact";
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  /** The oldest format version {@link #fromJson} reads: its artifacts scale by min/max. */
+  static final int OLDEST_READABLE_VERSION = 1;
+  /** The most quantile knots per numeric column, as scikit-learn's {@code QuantileTransformer(n_quantiles=1000)}. */
+  public static final int QUANTILE_KNOTS = 1_000;
   /** The level of the out-of-vocabulary feature: {@code <column>_[OOV]}. */
   public static final String OOV_LEVEL = "[OOV]";
   public static final String MISSING_INDICATOR_SUFFIX = "_missing";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final double SQRT_2 = Math.sqrt(2);
 
-  /** A numeric feature column and what was fitted on it. {@code mean} is of the raw values. */
+  /**
+   * A numeric feature column and what was fitted on it. {@code mean} is of the raw values; {@code scaledMean} is the
+   * mean of the column's feature over the fitted present values, what a missing value becomes. {@code knots} are
+   * empty with {@code MIN_MAX} scaling; with {@code QUANTILE_NORMAL} they are the fitted cumulative distribution,
+   * strictly increasing in value and in probability, within [min, max].
+   */
   public record NumericColumn(String name, long present, long missing, double min, double max, double mean,
-      double scaledMean) {}
+      double scaledMean, List<QuantileKnot> knots) {
+    public NumericColumn {
+      knots = List.copyOf(knots);
+      for (int k = 0; k < knots.size(); k++) {
+        QuantileKnot knot = knots.get(k);
+        if (!(knot.value() >= min && knot.value() <= max && knot.probability() > 0 && knot.probability() < 1)) {
+          throw new PreprocessingArtifactException("column '" + name + "': quantile knot " + k + " " + knot
+              + " must lie within the fitted range [" + min + ", " + max + "] with a probability in (0, 1)");
+        }
+        QuantileKnot previous = k > 0 ? knots.get(k - 1) : null;
+        if (previous != null && !(knot.value() > previous.value() && knot.probability() > previous.probability())) {
+          throw new PreprocessingArtifactException("column '" + name + "': quantile knots must increase in value "
+              + "and in probability, but knot " + k + " " + knot + " follows knot " + (k - 1) + " " + previous);
+        }
+      }
+    }
+  }
+
+  /**
+   * A point of a numeric column's fitted cumulative distribution: the share of fitted values below {@code value},
+   * counting the values equal to it as half below (the mid-rank), so tied values share one probability.
+   */
+  public record QuantileKnot(double value, double probability) {
+    @Override
+    public String toString() {
+      return "(" + value + ", " + probability + ")";
+    }
+  }
 
   /**
    * A categorical feature column: its vocabulary (sorted) with the fitted count of each level, whether it has an OOV
@@ -118,6 +162,7 @@ public final class PreprocessingArtifact implements Serializable {
     this.numeric = List.copyOf(numeric);
     this.categorical = List.copyOf(categorical);
     checkCoversSpec();
+    checkScaling();
     List<String> names = new ArrayList<>();
     List<String> sources = new ArrayList<>();
     for (NumericColumn column : numeric) {
@@ -189,8 +234,17 @@ public final class PreprocessingArtifact implements Serializable {
         double min = statistics.min[i];
         double max = statistics.max[i];
         double mean = statistics.sum[i].divide(BigDecimal.valueOf(present), MathContext.DECIMAL64).doubleValue();
-        double scaledMean = max > min ? (mean - min) / (max - min) : 0.0;
-        numeric.add(new NumericColumn(column.name(), present, statistics.missing[i], min, max, mean, scaledMean));
+        boolean quantile = options.numericScaling() == PreprocessingOptions.NumericScaling.QUANTILE_NORMAL;
+        ValueDistribution distribution = statistics.distributions[i];
+        if (quantile && distribution == null) {
+          throw new IllegalStateException("statistics of column '" + column.name() + "' lack the value "
+              + "distribution that quantile scaling needs");
+        }
+        List<QuantileKnot> knots = quantile ? distribution.quantileKnots(QUANTILE_KNOTS) : List.of();
+        double scaledMean = quantile ? distribution.meanOf(x -> quantileNormal(knots, present, x))
+            : minMaxScaled(min, max, mean);
+        numeric.add(new NumericColumn(column.name(), present, statistics.missing[i], min, max, mean, scaledMean,
+            knots));
       } else {
         categorical.add(vocabulary(column.name(), statistics.missing[i], statistics.levelCounts.get(i), options));
       }
@@ -333,14 +387,14 @@ public final class PreprocessingArtifact implements Serializable {
         features[numericCount + k] = 1f;
         continue;
       }
-      double scaled;
       if (x < column.min() || x > column.max()) {
         outOfRange.add(column.name());
-        scaled = x < column.min() ? 0.0 : 1.0;
-      } else {
-        scaled = column.max() > column.min() ? (x - column.min()) / (column.max() - column.min()) : 0.0;
+        x = Math.min(Math.max(x, column.min()), column.max());
       }
-      features[k] = (float) scaled;
+      features[k] = (float) switch (options.numericScaling()) {
+        case MIN_MAX -> minMaxScaled(column.min(), column.max(), x);
+        case QUANTILE_NORMAL -> quantileNormal(column.knots(), column.present(), x);
+      };
     }
     List<String> unseen = new ArrayList<>(0);
     for (int c = 0; c < categorical.size(); c++) {
@@ -358,6 +412,48 @@ public final class PreprocessingArtifact implements Serializable {
       }
     }
     return new FeatureVector(id.toString(), features, unseen, outOfRange);
+  }
+
+  /** {@code x} in [min, max] scaled to [0, 1]; 0 for a constant column. */
+  private static double minMaxScaled(double min, double max, double x) {
+    return max > min ? (x - min) / (max - min) : 0.0;
+  }
+
+  /**
+   * {@code Φ⁻¹(u)}, where u is the knots' cumulative probability at {@code x}, interpolated linearly between knots
+   * (constant beyond the first and last), and kept within [1/(2n), 1 − 1/(2n)] for n fitted values (where mid-rank
+   * knots lie anyway) so that the feature stays finite whatever the knots say. A constant column (one knot) is 0.
+   */
+  private static double quantileNormal(List<QuantileKnot> knots, long present, double x) {
+    if (knots.size() == 1) {
+      return 0.0;
+    }
+    double u;
+    QuantileKnot last = knots.get(knots.size() - 1);
+    if (x <= knots.get(0).value()) {
+      u = knots.get(0).probability();
+    } else if (x >= last.value()) {
+      u = last.probability();
+    } else {
+      // The last knot at or below x: knots.get(0).value() <= x < last.value(), so both neighbours exist.
+      int low = 0;
+      int high = knots.size() - 1;
+      while (high - low > 1) {
+        int middle = (low + high) >>> 1;
+        if (knots.get(middle).value() <= x) {
+          low = middle;
+        } else {
+          high = middle;
+        }
+      }
+      QuantileKnot below = knots.get(low);
+      QuantileKnot above = knots.get(high);
+      u = below.probability()
+          + (above.probability() - below.probability()) * (x - below.value()) / (above.value() - below.value());
+    }
+    double bound = 0.5 / present;
+    u = Math.min(Math.max(u, bound), 1 - bound);
+    return SQRT_2 * Erf.erfInv(2 * u - 1);
   }
 
   private FieldIndex fieldIndex(Schema schema) {
@@ -439,13 +535,13 @@ public final class PreprocessingArtifact implements Serializable {
           + FORMAT + "'");
     }
     long version = number(root, "formatVersion").longValue();
-    if (version != FORMAT_VERSION) {
+    if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
       throw new PreprocessingArtifactException("preprocessing artifact format version " + version
-          + " is not supported; this build reads version " + FORMAT_VERSION);
+          + " is not supported; this build reads versions " + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION);
     }
     PreprocessingArtifact artifact;
     try {
-      artifact = parseContent(root);
+      artifact = parseContent(root, (int) version);
     } catch (IllegalArgumentException e) {
       throw new PreprocessingArtifactException("preprocessing artifact is inconsistent: " + e.getMessage(), e);
     }
@@ -456,36 +552,54 @@ public final class PreprocessingArtifact implements Serializable {
           + "do not match its columns (" + storedNames.size() + " stored, " + artifact.width() + " derived)");
     }
     String storedFingerprint = text(root, "fingerprint");
-    if (!storedFingerprint.equals(artifact.fingerprint)) {
+    String computedFingerprint = version == FORMAT_VERSION ? artifact.fingerprint
+        : sha256(artifact.canonicalContent((int) version).toString());
+    if (!storedFingerprint.equals(computedFingerprint)) {
       throw new PreprocessingArtifactException("preprocessing artifact content does not match its fingerprint "
-          + storedFingerprint + " (computed " + artifact.fingerprint + "): the file was edited or damaged");
+          + storedFingerprint + " (computed " + computedFingerprint + "): the file was edited or damaged");
     }
     return artifact;
   }
 
-  private static PreprocessingArtifact parseContent(JsonNode root) {
+  private static PreprocessingArtifact parseContent(JsonNode root, int version) {
     JsonNode specNode = field(root, "columnSpec");
     List<ColumnSpec.Column> columns = new ArrayList<>();
     for (JsonNode column : array(specNode, "columns")) {
-      columns.add(ColumnSpec.Column.of(text(column, "name"), ColumnKind.valueOf(text(column, "kind"))));
+      columns.add(ColumnSpec.Column.of(text(column, "name"), enumValue(column, "kind", ColumnKind.class)));
     }
     ColumnSpec spec = ColumnSpec.of(columns, text(specNode, "idColumn"));
     JsonNode optionsNode = field(root, "options");
     PreprocessingOptions options = PreprocessingOptions.seed()
         .withTopK(number(optionsNode, "topK").intValue())
         .withMinFrequency(number(optionsNode, "minFrequency").longValue())
-        .withOovBuckets(PreprocessingOptions.OovBuckets.valueOf(text(optionsNode, "oovBuckets")))
-        .withMaxMissingFraction(number(optionsNode, "maxMissingFraction").doubleValue());
+        .withOovBuckets(enumValue(optionsNode, "oovBuckets", PreprocessingOptions.OovBuckets.class))
+        .withMaxMissingFraction(number(optionsNode, "maxMissingFraction").doubleValue())
+        .withNumericScaling(version >= 2
+            ? enumValue(optionsNode, "numericScaling", PreprocessingOptions.NumericScaling.class)
+            : PreprocessingOptions.NumericScaling.MIN_MAX);
     List<DroppedColumn> dropped = new ArrayList<>();
     for (JsonNode column : array(root, "droppedColumns")) {
       dropped.add(new DroppedColumn(text(column, "column"), text(column, "reason")));
     }
     List<NumericColumn> numeric = new ArrayList<>();
     for (JsonNode column : array(root, "numericColumns")) {
-      numeric.add(new NumericColumn(text(column, "column"), number(column, "present").longValue(),
+      String name = text(column, "column");
+      List<QuantileKnot> knots = new ArrayList<>();
+      if (column.has("knotValues") || column.has("knotProbabilities")) {
+        JsonNode values = numbers(column, "knotValues");
+        JsonNode probabilities = numbers(column, "knotProbabilities");
+        if (values.size() != probabilities.size()) {
+          throw new PreprocessingArtifactException("column '" + name + "' has " + values.size() + " knot values but "
+              + probabilities.size() + " knot probabilities");
+        }
+        for (int k = 0; k < values.size(); k++) {
+          knots.add(new QuantileKnot(values.get(k).doubleValue(), probabilities.get(k).doubleValue()));
+        }
+      }
+      numeric.add(new NumericColumn(name, number(column, "present").longValue(),
           number(column, "missing").longValue(), number(column, "min").doubleValue(),
           number(column, "max").doubleValue(), number(column, "mean").doubleValue(),
-          number(column, "scaledMean").doubleValue()));
+          number(column, "scaledMean").doubleValue(), knots));
     }
     List<CategoricalColumn> categorical = new ArrayList<>();
     for (JsonNode column : array(root, "categoricalColumns")) {
@@ -532,22 +646,48 @@ public final class PreprocessingArtifact implements Serializable {
     }
   }
 
+  /**
+   * With {@link #checkCoversSpec()}: the knots are there exactly when the scaling uses them, so that an artifact
+   * cannot encode differently from what its options say.
+   */
+  private void checkScaling() {
+    boolean quantile = options.numericScaling() == PreprocessingOptions.NumericScaling.QUANTILE_NORMAL;
+    for (NumericColumn column : numeric) {
+      if (column.knots().isEmpty() == quantile) {
+        throw new IllegalArgumentException("column '" + column.name() + "' has " + column.knots().size()
+            + " quantile knots, but numeric scaling " + options.numericScaling() + (quantile ? " needs them"
+            : " uses none"));
+      }
+    }
+  }
+
   /** Everything but the fingerprint, in a fixed field order: the input of the fingerprint. */
   private ObjectNode canonicalContent() {
+    return canonicalContent(FORMAT_VERSION);
+  }
+
+  /**
+   * The canonical content as format {@code version} wrote it: version 1 has no {@code numericScaling} option (and
+   * its artifacts no knots), so that a version-1 file's fingerprint can be checked.
+   */
+  private ObjectNode canonicalContent(int version) {
     ObjectNode content = JSON.createObjectNode();
     content.put("format", FORMAT);
-    content.put("formatVersion", FORMAT_VERSION);
+    content.put("formatVersion", version);
     ObjectNode specNode = content.putObject("columnSpec");
     specNode.put("idColumn", spec.idColumn());
     ArrayNode columns = specNode.putArray("columns");
     for (ColumnSpec.Column column : spec.columns()) {
       columns.addObject().put("name", column.name()).put("kind", column.kind().name());
     }
-    content.putObject("options")
+    ObjectNode optionsNode = content.putObject("options")
         .put("topK", options.topK())
         .put("minFrequency", options.minFrequency())
         .put("oovBuckets", options.oovBuckets().name())
         .put("maxMissingFraction", options.maxMissingFraction());
+    if (version >= 2) {
+      optionsNode.put("numericScaling", options.numericScaling().name());
+    }
     content.put("rowsFitted", rowsFitted);
     ArrayNode droppedNode = content.putArray("droppedColumns");
     for (DroppedColumn column : dropped) {
@@ -555,7 +695,7 @@ public final class PreprocessingArtifact implements Serializable {
     }
     ArrayNode numericNode = content.putArray("numericColumns");
     for (NumericColumn column : numeric) {
-      numericNode.addObject()
+      ObjectNode node = numericNode.addObject()
           .put("column", column.name())
           .put("present", column.present())
           .put("missing", column.missing())
@@ -563,6 +703,14 @@ public final class PreprocessingArtifact implements Serializable {
           .put("max", column.max())
           .put("mean", column.mean())
           .put("scaledMean", column.scaledMean());
+      if (!column.knots().isEmpty()) {
+        ArrayNode values = node.putArray("knotValues");
+        ArrayNode probabilities = node.putArray("knotProbabilities");
+        for (QuantileKnot knot : column.knots()) {
+          values.add(knot.value());
+          probabilities.add(knot.probability());
+        }
+      }
     }
     ArrayNode categoricalNode = content.putArray("categoricalColumns");
     for (CategoricalColumn column : categorical) {
@@ -624,6 +772,27 @@ public final class PreprocessingArtifact implements Serializable {
       throw new PreprocessingArtifactException("field '" + name + "' of the preprocessing artifact must be a number");
     }
     return value;
+  }
+
+  private static JsonNode numbers(JsonNode node, String name) {
+    JsonNode value = array(node, name);
+    for (JsonNode element : value) {
+      if (!element.isNumber()) {
+        throw new PreprocessingArtifactException("field '" + name + "' of the preprocessing artifact must hold "
+            + "numbers");
+      }
+    }
+    return value;
+  }
+
+  private static <E extends Enum<E>> E enumValue(JsonNode node, String name, Class<E> type) {
+    String value = text(node, name);
+    try {
+      return Enum.valueOf(type, value);
+    } catch (IllegalArgumentException e) {
+      throw new PreprocessingArtifactException("field '" + name + "' of the preprocessing artifact must be one of "
+          + Arrays.toString(type.getEnumConstants()) + ", got '" + value + "'");
+    }
   }
 
   private static JsonNode array(JsonNode node, String name) {

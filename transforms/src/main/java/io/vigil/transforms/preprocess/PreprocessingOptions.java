@@ -4,9 +4,9 @@ import com.google.auto.value.AutoValue;
 import java.io.Serializable;
 
 /**
- * How {@link FitPreprocessing} learns the encoding: which columns to drop for missingness and how large each
- * categorical vocabulary may grow. {@link #seed()} is the seed notebook's recipe; {@link #recommended()} is what Vigil
- * uses by default (see the transforms README for why).
+ * How {@link FitPreprocessing} learns the encoding: which columns to drop for missingness, how numeric columns are
+ * scaled and how large each categorical vocabulary may grow. {@link #seed()} is the seed notebook's recipe;
+ * {@link #recommended()} is what Vigil uses by default (see the transforms README for why).
  */
 @AutoValue
 public abstract class PreprocessingOptions implements Serializable {
@@ -20,6 +20,23 @@ public abstract class PreprocessingOptions implements Serializable {
     WHERE_CAPPED,
     /** Every categorical column, so that a category first seen at scoring time always has a feature to go to. */
     EVERY_COLUMN
+  }
+
+  /** How a present numeric value becomes its feature. */
+  public enum NumericScaling {
+    /**
+     * {@code (x - min) / (max - min)} with the fitted min and max, in [0, 1]: the seed notebook's recipe. A few
+     * extreme values squeeze all the others into a sliver of the range.
+     */
+    MIN_MAX,
+    /**
+     * Through the column's fitted empirical cumulative distribution, then the standard normal quantile function
+     * (a Gaussian-copula transform, as scikit-learn's {@code QuantileTransformer(output_distribution='normal')}):
+     * {@code Φ⁻¹(F(x))}, where F interpolates up to {@link PreprocessingArtifact#QUANTILE_KNOTS} fitted knots. Every
+     * column then looks standard normal to the critic whatever its scale and tails; only ranks matter, so a heavy tail
+     * no longer hides differences among ordinary values.
+     */
+    QUANTILE_NORMAL
   }
 
   /** The most levels kept per categorical column (the most frequent); 0 means no cap. */
@@ -37,11 +54,14 @@ public abstract class PreprocessingOptions implements Serializable {
    */
   public abstract double maxMissingFraction();
 
+  public abstract NumericScaling numericScaling();
+
   abstract Builder toBuilder();
 
   /**
-   * The notebook's recipe: drop columns more than 90% missing, every level of every categorical column one-hot
-   * encoded, no OOV feature (a category unseen at fit time is reported, its column's features all zero).
+   * The notebook's recipe: drop columns more than 90% missing, numeric columns scaled by min/max, every level of every
+   * categorical column one-hot encoded, no OOV feature (a category unseen at fit time is reported, its column's
+   * features all zero).
    */
   public static PreprocessingOptions seed() {
     return new AutoValue_PreprocessingOptions.Builder()
@@ -49,6 +69,7 @@ public abstract class PreprocessingOptions implements Serializable {
         .setMinFrequency(1)
         .setOovBuckets(OovBuckets.NONE)
         .setMaxMissingFraction(0.9)
+        .setNumericScaling(NumericScaling.MIN_MAX)
         .build();
   }
 
@@ -96,6 +117,14 @@ public abstract class PreprocessingOptions implements Serializable {
     return toBuilder().setMaxMissingFraction(fraction).build();
   }
 
+  /** Scale numeric columns by {@code scaling}; see {@link NumericScaling}. */
+  public PreprocessingOptions withNumericScaling(NumericScaling scaling) {
+    if (scaling == null) {
+      throw new IllegalArgumentException("numeric scaling must not be null");
+    }
+    return toBuilder().setNumericScaling(scaling).build();
+  }
+
   @AutoValue.Builder
   abstract static class Builder {
     abstract Builder setTopK(int k);
@@ -105,6 +134,8 @@ public abstract class PreprocessingOptions implements Serializable {
     abstract Builder setOovBuckets(OovBuckets buckets);
 
     abstract Builder setMaxMissingFraction(double fraction);
+
+    abstract Builder setNumericScaling(NumericScaling scaling);
 
     abstract PreprocessingOptions build();
   }

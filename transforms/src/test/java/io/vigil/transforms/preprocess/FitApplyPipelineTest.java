@@ -24,6 +24,8 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Fit, apply and split as Beam transforms on the direct runner agree with the in-memory encoding. */
 class FitApplyPipelineTest {
@@ -35,10 +37,11 @@ class FitApplyPipelineTest {
         + features.outOfRangeColumns();
   }
 
-  @Test
-  void fitsInOnePassAndEncodesThroughASideInputOrAFile() {
+  @ParameterizedTest
+  @EnumSource(PreprocessingOptions.NumericScaling.class)
+  void fitsInOnePassAndEncodesThroughASideInputOrAFile(PreprocessingOptions.NumericScaling scaling) {
     List<Row> table = PreprocessingArtifactTest.table();
-    PreprocessingOptions options = PreprocessingOptions.recommended().withMinFrequency(3);
+    PreprocessingOptions options = PreprocessingOptions.recommended().withMinFrequency(3).withNumericScaling(scaling);
     PreprocessingArtifact expected = FitPreprocessing.fitInMemory(PreprocessingArtifactTest.SPEC, options, table);
     Path artifactFile = dir.resolve("preprocessing.json");
     expected.save(artifactFile);
@@ -68,6 +71,7 @@ class FitApplyPipelineTest {
     pipeline.run().waitUntilFinish();
 
     assertThat(CollectedOutput.read(dir, "fingerprint")).containsExactly(expected.fingerprint());
+    assertThat(expected.options().numericScaling()).isEqualTo(scaling);
     List<String> expectedFeatures = new ArrayList<>();
     for (Row row : toScore.subList(0, toScore.size() - 1)) {
       expectedFeatures.add(show(expected.encode(row)));

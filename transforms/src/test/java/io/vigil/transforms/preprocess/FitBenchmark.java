@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -31,7 +34,10 @@ import org.apache.beam.sdk.values.Row;
  *       counting the records, then reading and fitting, twice; the difference is what fitting adds to a pipeline
  *       that reads anyway;</li>
  *   <li>in one thread, on rows already in memory: the combiner alone ({@link FitPreprocessing#fitInMemory}), and the
- *       encoding of every row with the fitted artifact.</li>
+ *       encoding of every row with the fitted artifact, for the seed recipe, the recommended one, and the recommended
+ *       one with {@code QUANTILE_NORMAL} scaling;</li>
+ *   <li>in one thread, the value distribution that quantile scaling collects, beyond its exact regime: adding
+ *       1,000,000 distinct lognormal values.</li>
  * </ol>
  */
 public final class FitBenchmark {
@@ -45,8 +51,14 @@ public final class FitBenchmark {
 
     List<Row> rows = parseInMemory(zip);
     System.out.printf("rows in memory: %,d%n", rows.size());
-    for (PreprocessingOptions options : List.of(PreprocessingOptions.seed(), PreprocessingOptions.recommended())) {
-      String name = options.equals(PreprocessingOptions.seed()) ? "seed" : "recommended";
+    Map<String, PreprocessingOptions> recipes = new LinkedHashMap<>();
+    recipes.put("seed", PreprocessingOptions.seed());
+    recipes.put("recommended", PreprocessingOptions.recommended());
+    recipes.put("recommended+quantile", PreprocessingOptions.recommended()
+        .withNumericScaling(PreprocessingOptions.NumericScaling.QUANTILE_NORMAL));
+    for (Map.Entry<String, PreprocessingOptions> recipe : recipes.entrySet()) {
+      String name = recipe.getKey();
+      PreprocessingOptions options = recipe.getValue();
       PreprocessingArtifact artifact = null;
       double[] fitSeconds = new double[7];
       for (int run = 0; run < fitSeconds.length; run++) {
@@ -64,6 +76,31 @@ public final class FitBenchmark {
               + "encode %,.0f rows/s (checksum %.1f)%n", name, artifact.width(), median(fitSeconds, 2),
           Arrays.stream(fitSeconds).skip(2).min().orElseThrow(), rows.size() / encodeSeconds, checksum);
     }
+
+    Random random = new Random(1);
+    double[] lognormal = new double[1_000_000];
+    for (int i = 0; i < lognormal.length; i++) {
+      lognormal[i] = Math.exp(2 * random.nextGaussian());
+    }
+    double[] sketchSeconds = new double[5];
+    ValueDistribution distribution = null;
+    for (int run = 0; run < sketchSeconds.length; run++) {
+      long sketchStart = System.nanoTime();
+      distribution = new ValueDistribution();
+      for (double value : lognormal) {
+        distribution.add(value);
+      }
+      distribution.size();
+      sketchSeconds[run] = (System.nanoTime() - sketchStart) / 1e9;
+    }
+    double[] sorted = lognormal.clone();
+    Arrays.sort(sorted);
+    List<PreprocessingArtifact.QuantileKnot> knots = distribution.quantileKnots(PreprocessingArtifact.QUANTILE_KNOTS);
+    double worstKnot = knots.stream().mapToDouble(knot -> Math.abs(knot.probability()
+        - ValueDistributionTest.midRankProbability(sorted, knot.value()))).max().orElseThrow();
+    System.out.printf("in memory, one thread: value distribution of 1,000,000 distinct lognormal values (sketch): "
+        + "median %.2f s (runs 2-5 of 5, min %.2f s); %d knots, the worst %.2e from its exact mid-rank probability%n",
+        median(sketchSeconds, 1), Arrays.stream(sketchSeconds).skip(1).min().orElseThrow(), knots.size(), worstKnot);
 
     java.util.function.Consumer<Pipeline> readAndCount = pipeline ->
         pipeline.apply(ReadClinicalCsv.from(source)).records().apply(Count.globally());

@@ -187,7 +187,8 @@ class PreprocessingArtifactTest {
       }
     }
     String json = Files.readString(file);
-    assertThat(json).contains("\"formatVersion\" : 1", "\"fingerprint\" : \"" + artifact.fingerprint() + "\"",
+    assertThat(json).contains("\"formatVersion\" : 2", "\"numericScaling\" : \"MIN_MAX\"",
+        "\"fingerprint\" : \"" + artifact.fingerprint() + "\"",
         "\"reason\" : \"ignored by the column spec\"", "\"ward_[OOV]\"");
     assertThat(fit(PreprocessingOptions.seed()).fingerprint()).isNotEqualTo(artifact.fingerprint());
   }
@@ -198,8 +199,9 @@ class PreprocessingArtifactTest {
 
     assertThatThrownBy(() -> PreprocessingArtifact.fromJson(json.replace("\"max\" : 40.0", "\"max\" : 41.0")))
         .isInstanceOf(PreprocessingArtifactException.class).hasMessageContaining("does not match its fingerprint");
-    assertThatThrownBy(() -> PreprocessingArtifact.fromJson(json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 2")))
-        .hasMessageContaining("format version 2 is not supported; this build reads version 1");
+    assertThatThrownBy(() -> PreprocessingArtifact.fromJson(json.replace("\"formatVersion\" : 2",
+        "\"formatVersion\" : 3")))
+        .hasMessageContaining("format version 3 is not supported; this build reads versions 1 to 2");
     assertThatThrownBy(() -> PreprocessingArtifact.fromJson(json.substring(0, json.length() / 2)))
         .isInstanceOf(PreprocessingArtifactException.class).hasMessageContaining("not valid JSON");
     assertThatThrownBy(() -> PreprocessingArtifact.fromJson(json.replace("\"ward_B\"", "\"ward_C\"")))
@@ -211,6 +213,96 @@ class PreprocessingArtifactTest {
     Path damaged = dir.resolve("damaged.json");
     Files.writeString(damaged, json.replace("\"min\" : 2.0", "\"min\" : 1.0"));
     assertThatThrownBy(() -> PreprocessingArtifact.load(damaged)).hasMessageStartingWith(damaged.toString());
+  }
+
+  /** Written by the format-1 build (before numeric scaling was an option) from {@link #V1_ROWS}, unchanged. */
+  static final String V1_ARTIFACT = """
+      {
+        "format" : "vigil-preprocessing-artifact",
+        "formatVersion" : 1,
+        "fingerprint" : "4587f1df630791fe21706d10fb54787cdab514ac9ec556fd8bd06a8a8c720692",
+        "columnSpec" : {
+          "idColumn" : "id",
+          "columns" : [ {
+            "name" : "id",
+            "kind" : "IDENTIFIER"
+          }, {
+            "name" : "dose",
+            "kind" : "NUMERIC"
+          }, {
+            "name" : "ward",
+            "kind" : "CATEGORICAL"
+          } ]
+        },
+        "options" : {
+          "topK" : 0,
+          "minFrequency" : 1,
+          "oovBuckets" : "NONE",
+          "maxMissingFraction" : 0.9
+        },
+        "rowsFitted" : 4,
+        "droppedColumns" : [ {
+          "column" : "id",
+          "reason" : "identifier: carried to the scores, never a feature"
+        } ],
+        "numericColumns" : [ {
+          "column" : "dose",
+          "present" : 3,
+          "missing" : 1,
+          "min" : 1.0,
+          "max" : 5.0,
+          "mean" : 3.0,
+          "scaledMean" : 0.5
+        } ],
+        "categoricalColumns" : [ {
+          "column" : "ward",
+          "missing" : 1,
+          "levelsSeen" : 3,
+          "rowsOutOfVocabulary" : 0,
+          "oovBucket" : false,
+          "vocabulary" : [ "b", "c", "missing" ],
+          "counts" : [ 2, 1, 1 ]
+        } ],
+        "width" : 5,
+        "featureNames" : [ "dose", "dose_missing", "ward_b", "ward_c", "ward_missing" ]
+      }
+      """;
+  static final ColumnSpec V1_SPEC = ColumnSpec.of(List.of(
+      ColumnSpec.Column.of("id", ColumnKind.IDENTIFIER),
+      ColumnSpec.Column.of("dose", ColumnKind.NUMERIC),
+      ColumnSpec.Column.of("ward", ColumnKind.CATEGORICAL)), "id");
+  static final List<Row> V1_ROWS = List.of(
+      Row.withSchema(V1_SPEC.schema()).addValues("a", 1.0, "b").build(),
+      Row.withSchema(V1_SPEC.schema()).addValues("b", 3.0, "c").build(),
+      Row.withSchema(V1_SPEC.schema()).addValues("c", null, "b").build(),
+      Row.withSchema(V1_SPEC.schema()).addValues("d", 5.0, null).build());
+
+  @Test
+  void readsVersionOneArtifactsAsMinMaxScaling() {
+    PreprocessingArtifact v1 = PreprocessingArtifact.fromJson(V1_ARTIFACT);
+    PreprocessingArtifact refitted = FitPreprocessing.fitInMemory(V1_SPEC, PreprocessingOptions.seed(), V1_ROWS);
+
+    assertThat(v1.options()).isEqualTo(PreprocessingOptions.seed());
+    assertThat(v1.options().numericScaling()).isEqualTo(PreprocessingOptions.NumericScaling.MIN_MAX);
+    assertThat(v1.numericColumns().get(0).knots()).isEmpty();
+    // (2 - 1) / (5 - 1); missing: the scaled mean (3 - 1) / 4.
+    assertThat(v1.encode(Row.withSchema(V1_SPEC.schema()).addValues("x", 2.0, "c").build()).values())
+        .containsExactly(0.25f, 0f, 0f, 1f, 0f);
+    assertThat(v1.encode(Row.withSchema(V1_SPEC.schema()).addValues("y", null, null).build()).values())
+        .containsExactly(0.5f, 1f, 0f, 0f, 1f);
+    // Read, it is the version-2 artifact of the same fit: same fingerprint, written back as version 2.
+    assertThat(v1.fingerprint()).isEqualTo(refitted.fingerprint())
+        .isNotEqualTo("4587f1df630791fe21706d10fb54787cdab514ac9ec556fd8bd06a8a8c720692");
+    assertThat(v1.toJson()).isEqualTo(refitted.toJson()).contains("\"formatVersion\" : 2");
+
+    assertThatThrownBy(() -> PreprocessingArtifact.fromJson(V1_ARTIFACT.replace("\"max\" : 5.0", "\"max\" : 6.0")))
+        .isInstanceOf(PreprocessingArtifactException.class)
+        .hasMessageContaining("does not match its fingerprint "
+            + "4587f1df630791fe21706d10fb54787cdab514ac9ec556fd8bd06a8a8c720692");
+    assertThatThrownBy(() -> PreprocessingArtifact.fromJson(V1_ARTIFACT.replace("\"formatVersion\" : 1",
+        "\"formatVersion\" : 2")))
+        .as("the same content claiming version 2 lacks the scaling option")
+        .hasMessageContaining("lacks field 'numericScaling'");
   }
 
   @Test
