@@ -5,6 +5,8 @@ import io.vigil.models.MinibatchInit;
 import io.vigil.models.WganGpConfig;
 import io.vigil.pipelines.batch.Preset;
 import io.vigil.pipelines.evaluate.PlantedAnomalies.Type;
+import io.vigil.transforms.preprocess.PreprocessingOptions;
+import io.vigil.transforms.preprocess.PreprocessingOptions.NumericScaling;
 import io.vigil.transforms.records.Diabetes130;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,6 +73,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       + "(CRITIC: the critic's output; FEATURE_DISTANCE: Mahalanobis distance in the critic's second hidden layer to "
       + "the reference rows; FEATURE_STANDARDISED: the same layer's standardised distance, diagonal covariance).")
   CriticScoring scoring;
+
+  @Option(names = "--numeric-scaling", description = "Override the preset's numeric scaling: "
+      + "${COMPLETION-CANDIDATES} (MIN_MAX: the notebook's; QUANTILE_NORMAL: through each column's fitted "
+      + "distribution to normal scores).")
+  NumericScaling numericScaling;
 
   @Option(names = "--critics", description = "Critics trained per fit (training seeds), their standardised scores "
       + "averaged (default: ${DEFAULT-VALUE}).")
@@ -177,12 +184,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     return config.build();
   }
 
+  private PreprocessingOptions preprocessing() {
+    return numericScaling == null ? preset.preprocessing() : preset.preprocessing().withNumericScaling(numericScaling);
+  }
+
   private List<AnomalyDetector> detectors(EvaluationRunner runner) {
     List<AnomalyDetector> detectors = new ArrayList<>();
     for (Method method : methods) {
       detectors.add(switch (method) {
         case VIGIL -> VigilCriticDetector.of(critics == 1 ? "Vigil" : "Vigil-x" + critics, runner, model(),
-            preset.preprocessing(), maxTrainRows, critics, output.resolve("bundles"));
+            preprocessing(), maxTrainRows, critics, output.resolve("bundles"));
         case RCF -> RandomCutForestDetector.withDefaults();
       });
     }
@@ -193,7 +204,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     WganGpConfig model = model();
     return List.of("Seeds: " + seeds + "; methods: " + methods,
         "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, minibatch init "
-            + model.minibatchInit() + ", scoring " + model.scoring() + ", " + critics + " critic(s) per fit, trained on at most "
+            + model.minibatchInit() + ", scoring " + model.scoring() + ", numeric scaling "
+            + preprocessing().numericScaling() + ", " + critics + " critic(s) per fit, trained on at most "
             + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",

@@ -32,9 +32,10 @@ public abstract class PreprocessingOptions implements Serializable {
     /**
      * Through the column's fitted empirical cumulative distribution, then the standard normal quantile function
      * (a Gaussian-copula transform, as scikit-learn's {@code QuantileTransformer(output_distribution='normal')}):
-     * {@code Φ⁻¹(F(x))}, where F interpolates up to {@link PreprocessingArtifact#QUANTILE_KNOTS} fitted knots. Every
-     * column then looks standard normal to the critic whatever its scale and tails; only ranks matter, so a heavy tail
-     * no longer hides differences among ordinary values.
+     * {@code Φ⁻¹(F(x)) / 4}, where F interpolates up to {@link PreprocessingArtifact#QUANTILE_KNOTS} fitted knots
+     * (the divisor, {@link PreprocessingArtifact#NORMAL_SCORE_DIVISOR}, keeps the spread of min/max features). Every
+     * column then looks normal to the critic whatever its scale and tails; only ranks matter, so a heavy tail no
+     * longer hides differences among ordinary values, and a value in a thin tail stands out.
      */
     QUANTILE_NORMAL
   }

@@ -19,22 +19,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link NumericScaling#QUANTILE_NORMAL} on small generated tables. The expected features are Φ⁻¹ of probabilities
- * worked out by hand in the comments; the Φ⁻¹ values come from Python's {@code statistics.NormalDist().inv_cdf}
+ * worked out by hand in the comments, divided by 4 as the scaling defines; the Φ⁻¹ values come from Python's {@code statistics.NormalDist().inv_cdf}
  * (another implementation than commons-math3's, Wichura's AS 241).
  */
 class QuantileNormalScalingTest {
   private static final PreprocessingOptions QUANTILE = PreprocessingOptions.seed()
       .withNumericScaling(NumericScaling.QUANTILE_NORMAL);
 
-  /** Φ⁻¹(1/14), Φ⁻¹(4/14), Φ⁻¹(9/14), Φ⁻¹(13/14), Φ⁻¹(13/28), Φ⁻¹(11/14). */
-  private static final double Z_1_14 = -1.4652337926855223;
-  private static final double Z_4_14 = -0.5659488219328631;
-  private static final double Z_9_14 = 0.3661063568005697;
-  private static final double Z_13_14 = 1.4652337926855223;
-  private static final double Z_13_28 = -0.08964235107576252;
-  private static final double Z_11_14 = 0.7916386077433746;
-  /** Φ⁻¹(18.5 / 19) = Φ⁻¹(37 / 38). */
-  private static final double Z_37_38 = 1.9379315108528292;
+  /** Φ⁻¹(1/14), Φ⁻¹(4/14), Φ⁻¹(9/14), Φ⁻¹(13/14), Φ⁻¹(13/28), Φ⁻¹(11/14), each divided by 4. */
+  private static final double Z_1_14 = -1.4652337926855223 / 4;
+  private static final double Z_4_14 = -0.5659488219328631 / 4;
+  private static final double Z_9_14 = 0.3661063568005697 / 4;
+  private static final double Z_13_14 = 1.4652337926855223 / 4;
+  private static final double Z_13_28 = -0.08964235107576252 / 4;
+  private static final double Z_11_14 = 0.7916386077433746 / 4;
+  /** Φ⁻¹(18.5 / 19) / 4 = Φ⁻¹(37 / 38) / 4. */
+  private static final double Z_37_38 = 1.9379315108528292 / 4;
 
   @TempDir
   Path dir;
@@ -154,7 +154,7 @@ class QuantileNormalScalingTest {
   }
 
   @Test
-  void theEncodedFittedColumnIsCloseToStandardNormalWithTheStoredMean() {
+  void theEncodedFittedColumnIsCloseToNormalWithAQuarterSpreadAndTheStoredMean() {
     List<Row> table = heavyTailed(3_000, 12);
     PreprocessingArtifact artifact = FitPreprocessing.fitInMemory(PreprocessingArtifactTest.SPEC, QUANTILE, table);
     double[] features = table.stream().mapToDouble(row -> artifact.encode(row).values()[0]).toArray();
@@ -163,8 +163,8 @@ class QuantileNormalScalingTest {
 
     assertThat(artifact.numericColumns().get(0).scaledMean()).isCloseTo(mean, within(1e-6));
     assertThat(mean).isCloseTo(0, within(0.01));
-    // Mid-ranks of 3,000 values through Φ⁻¹, with ties sharing one value: slightly less spread than N(0, 1).
-    assertThat(Math.sqrt(variance)).isBetween(0.95, 1.0);
+    // Mid-ranks of 3,000 values through Φ⁻¹ / 4, with ties sharing one value: slightly less spread than N(0, 1/16).
+    assertThat(Math.sqrt(variance)).isBetween(0.95 / 4, 1.0 / 4);
   }
 
   @Test
