@@ -12,7 +12,8 @@ public enum Preset {
   SEED(WganGpConfig.seed(), PreprocessingOptions.seed(), true),
   /**
    * The notebook with its defects fixed, sized to train on the full data on 2 CPU cores: the model's recommended
-   * configuration (non-saturating minibatch discrimination), each categorical column capped at its
+   * configuration (non-saturating minibatch discrimination, records scored by their standardised distance in the
+   * critic's features), each categorical column capped at its
    * {@value #RECOMMENDED_TOP_K} most frequent levels (seen at least 10 times) plus an OOV feature,
    * {@value #RECOMMENDED_EPOCHS} epochs, and the preprocessing fitted on the training split only, so validation and
    * test rows do not leak into min/max and vocabularies. The cap takes the full data's width from about 1,390 to
