@@ -29,7 +29,7 @@ import org.apache.beam.sdk.values.Row;
  * depend on the order in which a runner merges partial results; nor do the distributions, while a column has at most
  * {@link ValueDistribution#MAX_DISTINCT_VALUES} distinct values.
  *
- * <p>The distribution is collected only for {@link PreprocessingOptions.NumericScaling#QUANTILE_NORMAL}, which needs
+ * <p>The distribution is collected only for quantile scaling ({@code QUANTILE_NORMAL}, {@code AUTO}), which needs
  * it: it is bounded, but up to 10,000 points per numeric column in every partial result that workers exchange, and
  * a sort of every value, are a cost that min/max scaling has no use for.
  */

@@ -120,8 +120,7 @@ public abstract class FitPreprocessing extends PTransform<PCollection<Row>, PCol
 
     /** Collects what {@code options} need: the value distributions only for quantile scaling. */
     static StatisticsFn of(ColumnSpec spec, PreprocessingOptions options) {
-      return new StatisticsFn(spec,
-          options.numericScaling() == PreprocessingOptions.NumericScaling.QUANTILE_NORMAL);
+      return new StatisticsFn(spec, options.numericScaling().needsDistributions());
     }
 
     @Override

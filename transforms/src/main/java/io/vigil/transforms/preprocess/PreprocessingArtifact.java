@@ -80,6 +80,11 @@ public final class PreprocessingArtifact implements Serializable {
    * normal scores, 80.1, 80.7 and 80.4 with the scores divided by 2, 4 and 8.
    */
   public static final double NORMAL_SCORE_DIVISOR = 4.0;
+  /**
+   * {@code AUTO} scales a numeric column by its quantiles when its fitted interquartile range is under this fraction
+   * of its fitted range. Under min/max such a column's middle half would span less than a tenth of [0, 1].
+   */
+  public static final double HEAVY_TAIL_IQR_FRACTION = 0.1;
   /** The level of the out-of-vocabulary feature: {@code <column>_[OOV]}. */
   public static final String OOV_LEVEL = "[OOV]";
   public static final String MISSING_INDICATOR_SUFFIX = "_missing";
@@ -241,13 +246,20 @@ public final class PreprocessingArtifact implements Serializable {
         double min = statistics.min[i];
         double max = statistics.max[i];
         double mean = statistics.sum[i].divide(BigDecimal.valueOf(present), MathContext.DECIMAL64).doubleValue();
-        boolean quantile = options.numericScaling() == PreprocessingOptions.NumericScaling.QUANTILE_NORMAL;
         ValueDistribution distribution = statistics.distributions[i];
-        if (quantile && distribution == null) {
+        if (options.numericScaling().needsDistributions() && distribution == null) {
           throw new IllegalStateException("statistics of column '" + column.name() + "' lack the value "
               + "distribution that quantile scaling needs");
         }
-        List<QuantileKnot> knots = quantile ? distribution.quantileKnots(QUANTILE_KNOTS) : List.of();
+        List<QuantileKnot> fitted = options.numericScaling().needsDistributions()
+            ? distribution.quantileKnots(QUANTILE_KNOTS) : List.of();
+        boolean quantile = switch (options.numericScaling()) {
+          case MIN_MAX -> false;
+          case QUANTILE_NORMAL -> true;
+          case AUTO -> max > min
+              && valueAt(fitted, 0.75) - valueAt(fitted, 0.25) < HEAVY_TAIL_IQR_FRACTION * (max - min);
+        };
+        List<QuantileKnot> knots = quantile ? fitted : List.of();
         double scaledMean = quantile ? distribution.meanOf(x -> quantileNormal(knots, present, x))
             : minMaxScaled(min, max, mean);
         numeric.add(new NumericColumn(column.name(), present, statistics.missing[i], min, max, mean, scaledMean,
@@ -398,10 +410,9 @@ public final class PreprocessingArtifact implements Serializable {
         outOfRange.add(column.name());
         x = Math.min(Math.max(x, column.min()), column.max());
       }
-      features[k] = (float) switch (options.numericScaling()) {
-        case MIN_MAX -> minMaxScaled(column.min(), column.max(), x);
-        case QUANTILE_NORMAL -> quantileNormal(column.knots(), column.present(), x);
-      };
+      // a column scaled by its quantiles carries its knots (at least one); see checkScaling
+      features[k] = (float) (column.knots().isEmpty() ? minMaxScaled(column.min(), column.max(), x)
+          : quantileNormal(column.knots(), column.present(), x));
     }
     List<String> unseen = new ArrayList<>(0);
     for (int c = 0; c < categorical.size(); c++) {
@@ -424,6 +435,26 @@ public final class PreprocessingArtifact implements Serializable {
   /** {@code x} in [min, max] scaled to [0, 1]; 0 for a constant column. */
   private static double minMaxScaled(double min, double max, double x) {
     return max > min ? (x - min) / (max - min) : 0.0;
+  }
+
+  /**
+   * The value at cumulative probability {@code p} of the fitted knots, interpolated linearly between the knots around
+   * it (the first or last knot's value beyond them).
+   */
+  private static double valueAt(List<QuantileKnot> knots, double p) {
+    QuantileKnot first = knots.get(0);
+    if (p <= first.probability()) {
+      return first.value();
+    }
+    for (int k = 1; k < knots.size(); k++) {
+      QuantileKnot above = knots.get(k);
+      if (p <= above.probability()) {
+        QuantileKnot below = knots.get(k - 1);
+        return below.value() + (above.value() - below.value()) * (p - below.probability())
+            / (above.probability() - below.probability());
+      }
+    }
+    return knots.get(knots.size() - 1).value();
   }
 
   /**
@@ -658,6 +689,9 @@ public final class PreprocessingArtifact implements Serializable {
    * cannot encode differently from what its options say.
    */
   private void checkScaling() {
+    if (options.numericScaling() == PreprocessingOptions.NumericScaling.AUTO) {
+      return; // each column chose: knots mean quantile scaling, none mean min/max
+    }
     boolean quantile = options.numericScaling() == PreprocessingOptions.NumericScaling.QUANTILE_NORMAL;
     for (NumericColumn column : numeric) {
       if (column.knots().isEmpty() == quantile) {

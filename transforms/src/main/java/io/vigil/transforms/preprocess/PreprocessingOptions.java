@@ -37,7 +37,19 @@ public abstract class PreprocessingOptions implements Serializable {
      * column then looks normal to the critic whatever its scale and tails; only ranks matter, so a heavy tail no
      * longer hides differences among ordinary values, and a value in a thin tail stands out.
      */
-    QUANTILE_NORMAL
+    QUANTILE_NORMAL,
+    /**
+     * Per column: {@code QUANTILE_NORMAL} where a few extreme values squeeze the bulk of the values, i.e. where the
+     * fitted interquartile range is under {@link PreprocessingArtifact#HEAVY_TAIL_IQR_FRACTION} of the fitted range,
+     * {@code MIN_MAX} elsewhere. Quantile scaling helps the heavy-tailed lab columns but costs where min/max already
+     * spreads the values and their distances matter (bounded scores, small samples with many ties).
+     */
+    AUTO;
+
+    /** Whether fitting must collect each numeric column's value distribution. */
+    public boolean needsDistributions() {
+      return this != MIN_MAX;
+    }
   }
 
   /** The most levels kept per categorical column (the most frequent); 0 means no cap. */

@@ -220,7 +220,7 @@ class QuantileNormalScalingTest {
         .hasMessageContaining("column 'dose' has 4 quantile knots, but numeric scaling MIN_MAX uses none");
     assertThatThrownBy(() -> PreprocessingArtifact.fromJson(json.replace("\"QUANTILE_NORMAL\"", "\"RANK\"")))
         .hasMessageContaining("field 'numericScaling' of the preprocessing artifact must be one of "
-            + "[MIN_MAX, QUANTILE_NORMAL], got 'RANK'");
+            + "[MIN_MAX, QUANTILE_NORMAL, AUTO], got 'RANK'");
     assertThatThrownBy(() -> PreprocessingArtifact.fromJson(json.replace("0.5 ]", "0.5000001 ]")))
         .hasMessageContaining("does not match its fingerprint");
   }
@@ -242,5 +242,31 @@ class QuantileNormalScalingTest {
     assertThat(QUANTILE.withTopK(3).numericScaling()).isEqualTo(NumericScaling.QUANTILE_NORMAL);
     assertThatThrownBy(() -> PreprocessingOptions.seed().withNumericScaling(null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numeric scaling must not be null");
+  }
+
+  @Test
+  void autoScalesOnlyTheColumnWhoseExtremesSqueezeItsBulkByQuantiles(@TempDir Path dir) {
+    // dose: lognormal, a few extreme values (IQR far under a tenth of the range); stay: 1..10 evenly (IQR 4.5 of 9)
+    Random random = new Random(5);
+    List<Row> table = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      table.add(row("a" + i, Math.round(Math.exp(1.5 * random.nextGaussian()) * 1000) / 1000.0, 1.0 + i % 10));
+    }
+    PreprocessingOptions auto = PreprocessingOptions.seed().withNumericScaling(NumericScaling.AUTO);
+    PreprocessingArtifact artifact = FitPreprocessing.fitInMemory(PreprocessingArtifactTest.SPEC, auto, table);
+    PreprocessingArtifact quantile = FitPreprocessing.fitInMemory(PreprocessingArtifactTest.SPEC, QUANTILE, table);
+    PreprocessingArtifact minMax = FitPreprocessing.fitInMemory(PreprocessingArtifactTest.SPEC,
+        PreprocessingOptions.seed(), table);
+    Row probe = row("p", 2.5, 7.0);
+
+    assertThat(artifact.numericColumns().get(0).knots()).isNotEmpty();
+    assertThat(artifact.numericColumns().get(1).knots()).isEmpty();
+    assertThat(artifact.encode(probe).values()[0]).isEqualTo(quantile.encode(probe).values()[0]);
+    assertThat(artifact.encode(probe).values()[1]).isEqualTo(minMax.encode(probe).values()[1]).isEqualTo(6f / 9f);
+    Path file = dir.resolve("auto.json");
+    artifact.save(file);
+    PreprocessingArtifact reloaded = PreprocessingArtifact.load(file);
+    assertThat(reloaded.fingerprint()).isEqualTo(artifact.fingerprint());
+    assertThat(reloaded.encode(probe).values()).containsExactly(artifact.encode(probe).values());
   }
 }
