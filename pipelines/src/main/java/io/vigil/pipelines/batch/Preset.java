@@ -13,7 +13,8 @@ public enum Preset {
   /**
    * The notebook with its defects fixed, sized to train on the full data on 2 CPU cores: the model's recommended
    * configuration (non-saturating minibatch discrimination, records scored by their standardised distance in the
-   * critic's features), each categorical column capped at its
+   * critic's features), numeric columns scaled by min/max or, where extreme values squeeze their bulk, by their
+   * quantiles ({@code NumericScaling.AUTO}), each categorical column capped at its
    * {@value #RECOMMENDED_TOP_K} most frequent levels (seen at least 10 times) plus an OOV feature,
    * {@value #RECOMMENDED_EPOCHS} epochs, and the preprocessing fitted on the training split only, so validation and
    * test rows do not leak into min/max and vocabularies. The cap takes the full data's width from about 1,390 to
@@ -23,7 +24,8 @@ public enum Preset {
    * gives fewer updates per epoch.
    */
   RECOMMENDED(WganGpConfig.recommended().toBuilder().epochs(Preset.RECOMMENDED_EPOCHS).build(),
-      PreprocessingOptions.recommended().withTopK(Preset.RECOMMENDED_TOP_K), false);
+      PreprocessingOptions.recommended().withTopK(Preset.RECOMMENDED_TOP_K)
+          .withNumericScaling(PreprocessingOptions.NumericScaling.AUTO), false);
 
   /** Levels kept per categorical column by {@link #RECOMMENDED}. */
   public static final int RECOMMENDED_TOP_K = 20;

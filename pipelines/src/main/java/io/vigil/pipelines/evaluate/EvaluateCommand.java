@@ -76,7 +76,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--numeric-scaling", description = "Override the preset's numeric scaling: "
       + "${COMPLETION-CANDIDATES} (MIN_MAX: the notebook's; QUANTILE_NORMAL: through each column's fitted "
-      + "distribution to normal scores).")
+      + "distribution to normal scores; AUTO: quantile-normal for heavy-tailed columns only).")
   NumericScaling numericScaling;
 
   @Option(names = "--critics", description = "Critics trained per fit (training seeds), their standardised scores "
