@@ -177,7 +177,8 @@ public final class CriticScorer implements AutoCloseable {
             for (int r = 0; r < rows; r++) {
                 for (int i = 0; i < dims; i++) {
                     double di = x[r * dims + i] - mean[i];
-                    for (int j = 0; j <= i; j++) {
+                    // the diagonal form needs the variances only
+                    for (int j = diagonal ? i : 0; j <= i; j++) {
                         covariance.addToEntry(i, j, di * (x[r * dims + j] - mean[j]) / Math.max(1, rows - 1));
                     }
                 }
@@ -187,9 +188,7 @@ public final class CriticScorer implements AutoCloseable {
             for (int i = 0; i < dims; i++) {
                 covariance.addToEntry(i, i, shrinkage);
                 for (int j = 0; j < i; j++) {
-                    double value = diagonal ? 0.0 : covariance.getEntry(i, j);
-                    covariance.setEntry(i, j, value);
-                    covariance.setEntry(j, i, value);
+                    covariance.setEntry(j, i, covariance.getEntry(i, j));
                 }
             }
             double[][] inverse = new CholeskyDecomposition(covariance).getSolver().getInverse().getData();

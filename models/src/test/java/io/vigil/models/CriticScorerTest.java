@@ -57,10 +57,7 @@ class CriticScorerTest {
         float[] all = featureScorer.score(test);
         float[] reference = featureScorer.score(featureBundle.reference());
         // Over the rows the Gaussian was fitted on, mean d² = tr((S + cI)⁻¹ S) = Σ λ/(λ + c), between 0 and H/2.
-        double meanSquared = 0;
-        for (float score : reference) {
-            meanSquared += (double) score * score / reference.length;
-        }
+        double meanSquared = meanSquare(reference);
 
         for (float score : all) {
             assertThat(score).isNotNaN().isLessThanOrEqualTo(0f);
@@ -84,16 +81,21 @@ class CriticScorerTest {
         // Over the rows the diagonal Gaussian was fitted on (sample variances, n − 1), each feature contributes
         // (n − 1)/n to the mean d², less a hair for the variance floor: mean d² ≈ H (n − 1)/n. The shrunk full
         // covariance gives less than H/2 (test above), so this tells the two forms apart.
-        double meanSquared = 0;
-        for (float score : reference) {
-            meanSquared += (double) score * score / rows;
-        }
+        double meanSquared = meanSquare(reference);
 
         for (float score : all) {
             assertThat(score).isNotNaN().isLessThanOrEqualTo(0f);
         }
         assertThat(meanSquared).isCloseTo(hidden * (rows - 1.0) / rows, org.assertj.core.data.Offset.offset(0.01 * hidden));
         assertThat(score(standardisedScorer, test.row(11))).isEqualTo(all[11]);
+    }
+
+    private static double meanSquare(float[] values) {
+        double sum = 0;
+        for (float value : values) {
+            sum += (double) value * value;
+        }
+        return sum / values.length;
     }
 
     private static void assertExplanationIsTheScoreGradientTimesTheInput(CriticScorer scorer) {
