@@ -109,9 +109,12 @@ final class CriticBlock extends AbstractBlock {
             NDArray w2, NDArray b2, NDArray sigma2, NDArray gamma2, NDArray beta2,
             NDArray tFlat, NDArray w3, NDArray b3, NDArray sigma3) {}
 
-    /** What the layers before minibatch discrimination produce, kept for the closed-form backward pass. */
+    /**
+     * What the layers before minibatch discrimination produce, kept for the closed-form backward pass; {@code a1} is
+     * the first layer's pre-activations W₁x / σ₁ + b₁ (a feature distance may read them).
+     */
     record Trunk(
-            NDArray x, NDArray mask1, NDArray xhat1, NDArray std1,
+            NDArray x, NDArray a1, NDArray mask1, NDArray xhat1, NDArray std1,
             NDArray mask2, NDArray xhat2, NDArray std2, NDArray n2, NDArray projection) {}
 
     /**
@@ -140,7 +143,7 @@ final class CriticBlock extends AbstractBlock {
         NDArray[] ln2 = layerNorm(a2.mul(mask2));
         NDArray n2 = ln2[0].mul(w.gamma2()).add(w.beta2());
         NDArray projection = n2.matMul(w.tFlat()).reshape(x.getShape().get(0), features, kernel);
-        return new Trunk(x, mask1, ln1[0], ln1[1], mask2, ln2[0], ln2[1], n2, projection);
+        return new Trunk(x, a1, mask1, ln1[0], ln1[1], mask2, ln2[0], ln2[1], n2, projection);
     }
 
     /** (B, 1) critic scores. */
@@ -186,6 +189,11 @@ final class CriticBlock extends AbstractBlock {
         NDArray gradA2 = layerNormBackward(gradN2, w.gamma2(), trunk.xhat2(), trunk.std2()).mul(trunk.mask2());
         NDArray gradN1 = gradA2.matMul(w.w2()).div(w.sigma2());
         NDArray gradA1 = layerNormBackward(gradN1, w.gamma1(), trunk.xhat1(), trunk.std1()).mul(trunk.mask1());
+        return inputGradientFromFirstLayer(w, gradA1);
+    }
+
+    /** The input gradient, (B, D), of a function of the rows' first-layer pre-activations given its gradient. */
+    NDArray inputGradientFromFirstLayer(Weights w, NDArray gradA1) {
         return gradA1.matMul(w.w1()).div(w.sigma1());
     }
 

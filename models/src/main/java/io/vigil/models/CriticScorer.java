@@ -27,10 +27,10 @@ import org.apache.commons.math3.linear.RealMatrix;
  * zero-padded blocks of a fixed size, so every row goes through arithmetic of the same shapes however many rows a
  * call has: scores are bit-identical alone, in any batch, and after a reload.
  *
- * <p>With {@link CriticScoring#FEATURE_DISTANCE} or {@link CriticScoring#FEATURE_STANDARDISED} (the bundle's
- * configuration says which) the score is instead minus the distance of the row's second-layer features to a Gaussian
- * fitted, when the scorer opens, on the reference rows' features (full shrunk covariance, or diagonal); the reference
- * rows are the same fixed set, so the same guarantees hold.
+ * <p>With a feature scoring ({@link CriticScoring#readsFeatures()}; the bundle's configuration says which) the score
+ * is instead minus the distance of the row's hidden features (second layer, or the first layer's pre-activations) to
+ * a Gaussian fitted, when the scorer opens, on the reference rows' features (full shrunk covariance, or diagonal); the
+ * reference rows are the same fixed set, so the same guarantees hold.
  *
  * <p>Thread-safe: calls are serialised (each uses the engine's intra-op threads).
  */
@@ -44,6 +44,7 @@ public final class CriticScorer implements AutoCloseable {
     private final CriticBlock.Comparison comparison;
     /** The reference features' Gaussian when the score is a feature distance, null for the critic's output. */
     private final FeatureGaussian gaussian;
+    private final CriticScoring scoring;
     private final NDResource[] sharedArrays;
     private final int width;
     private final ReentrantLock lock = new ReentrantLock();
@@ -69,9 +70,9 @@ public final class CriticScorer implements AutoCloseable {
             NDArray referenceProjection = referenceTrunk.projection();
             float scale = (config.batchSize() - 1) / (float) reference.rows();
             this.comparison = CriticBlock.Comparison.reference(referenceProjection, scale);
-            this.gaussian = config.scoring().readsFeatures()
-                    ? FeatureGaussian.fit(manager, referenceTrunk.n2(),
-                            config.scoring() == CriticScoring.FEATURE_STANDARDISED)
+            this.scoring = config.scoring();
+            this.gaussian = scoring.readsFeatures()
+                    ? FeatureGaussian.fit(manager, scoredFeatures(referenceTrunk), scoring.diagonal())
                     : null;
             List<NDResource> shared = new ArrayList<>(List.of(
                     weights.w1(), weights.b1(), weights.sigma1(), weights.gamma1(), weights.beta1(),
@@ -121,15 +122,16 @@ public final class CriticScorer implements AutoCloseable {
                     scope.tempAttachAll(sharedArrays);
                     NDArray rows = scope.create(block, new Shape(BLOCK_ROWS, width));
                     CriticBlock.Trunk trunk = critic.trunk(weights, rows);
+                    NDArray features = gaussian == null ? null : scoredFeatures(trunk);
                     float[] blockScores = gaussian == null
                             ? critic.scores(weights, trunk, comparison).toFloatArray()
-                            : gaussian.distance(trunk.n2()).neg().toFloatArray();
+                            : gaussian.distance(features).neg().toFloatArray();
                     System.arraycopy(blockScores, 0, scores, first, count);
                     if (attribution != null) {
                         NDArray gradient = gaussian == null
                                 ? critic.inputGradient(weights, trunk, comparison)
-                                : critic.inputGradientFromFeatures(weights, trunk,
-                                        gaussian.distanceGradient(trunk.n2()).neg());
+                                : inputGradientFromScoredFeatures(trunk,
+                                        gaussian.distanceGradient(features).neg());
                         float[] product = gradient.mul(rows).toFloatArray();
                         System.arraycopy(product, 0, attribution, first * width, count * width);
                     }
@@ -139,6 +141,17 @@ public final class CriticScorer implements AutoCloseable {
             lock.unlock();
         }
         return scores;
+    }
+
+    /** The hidden features a feature distance reads: the first layer's pre-activations or the second layer's. */
+    private NDArray scoredFeatures(CriticBlock.Trunk trunk) {
+        return scoring.readsFirstLayer() ? trunk.a1() : trunk.n2();
+    }
+
+    private NDArray inputGradientFromScoredFeatures(CriticBlock.Trunk trunk, NDArray featureGradient) {
+        return scoring.readsFirstLayer()
+                ? critic.inputGradientFromFirstLayer(weights, featureGradient)
+                : critic.inputGradientFromFeatures(weights, trunk, featureGradient);
     }
 
     @Override
@@ -154,7 +167,7 @@ public final class CriticScorer implements AutoCloseable {
     /**
      * The reference rows' features' Gaussian, fitted in double precision: N(mean, Σ + (tr Σ / H)·I) (see
      * {@link CriticScoring#FEATURE_DISTANCE}) or, {@code diagonal}, N(mean, diag(Σ) + 1e-6 · (tr Σ / H)·I) (see
-     * {@link CriticScoring#FEATURE_STANDARDISED}; the small floor keeps a feature that is constant on the reference
+     * {@link CriticScoring#FEATURE_STANDARDISED}, {@link CriticScoring#FIRST_LAYER_STANDARDISED}; the small floor keeps a feature that is constant on the reference
      * rows from dividing by zero). {@code precision} is the inverse covariance; one distance code serves both.
      */
     private record FeatureGaussian(NDArray mean, NDArray precision) {

@@ -62,11 +62,12 @@ public final class WganGpConfig implements Serializable {
 
     /**
      * The notebook with its saturated minibatch discrimination fixed ({@link MinibatchInit#SCALED}) and records
-     * scored by their standardised distance in the critic's features ({@link CriticScoring#FEATURE_STANDARDISED}),
-     * which ranked anomalies far more steadily than the critic's raw output on the ADBench medical sets.
+     * scored by their standardised distance in the critic's first hidden layer
+     * ({@link CriticScoring#FIRST_LAYER_STANDARDISED}), which ranked anomalies far more steadily than the critic's raw
+     * output on the ADBench medical sets, and better than the same distance in the second layer.
      */
     public static WganGpConfig recommended() {
-        return builder().minibatchInit(MinibatchInit.SCALED).scoring(CriticScoring.FEATURE_STANDARDISED).build();
+        return builder().minibatchInit(MinibatchInit.SCALED).scoring(CriticScoring.FIRST_LAYER_STANDARDISED).build();
     }
 
     /** A builder holding the {@link #seed()} values. */

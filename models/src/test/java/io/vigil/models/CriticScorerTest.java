@@ -19,6 +19,8 @@ class CriticScorerTest {
     private static ModelBundle featureBundle;
     private static ModelBundle standardisedBundle;
     private static CriticScorer standardisedScorer;
+    private static ModelBundle firstLayerBundle;
+    private static CriticScorer firstLayerScorer;
 
     @BeforeAll
     static void open() {
@@ -33,6 +35,9 @@ class CriticScorerTest {
         standardisedBundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1)
                 .scoring(CriticScoring.FEATURE_STANDARDISED).build(), train, TrainingListener.NONE);
         standardisedScorer = CriticScorer.open(standardisedBundle, DeviceChoice.CPU);
+        firstLayerBundle = WganGpTrainer.train(TestData.tiny(Engine.PYTORCH).toBuilder().epochs(1)
+                .scoring(CriticScoring.FIRST_LAYER_STANDARDISED).build(), train, TrainingListener.NONE);
+        firstLayerScorer = CriticScorer.open(firstLayerBundle, DeviceChoice.CPU);
     }
 
     @AfterAll
@@ -40,6 +45,7 @@ class CriticScorerTest {
         scorer.close();
         featureScorer.close();
         standardisedScorer.close();
+        firstLayerScorer.close();
     }
 
     @Test
@@ -74,20 +80,38 @@ class CriticScorerTest {
 
     @Test
     void standardisedScoresAreMinusADiagonalGaussianDistanceIndependentOfTheBatch() {
-        float[] all = standardisedScorer.score(test);
-        float[] reference = standardisedScorer.score(standardisedBundle.reference());
+        assertDiagonalGaussianDistance(standardisedScorer, standardisedBundle,
+                standardisedBundle.config().criticHidden() / 2);
+    }
+
+    @Test
+    void firstLayerExplanationIsTheScoreGradientTimesTheInput() {
+        assertExplanationIsTheScoreGradientTimesTheInput(firstLayerScorer);
+    }
+
+    @Test
+    void firstLayerScoresAreMinusADiagonalGaussianDistanceInTheWiderLayer() {
+        assertDiagonalGaussianDistance(firstLayerScorer, firstLayerBundle, firstLayerBundle.config().criticHidden());
+        assertThat(firstLayerScorer.score(test)).isNotEqualTo(standardisedScorer.score(test));
+    }
+
+    /**
+     * Over the rows the diagonal Gaussian was fitted on (sample variances, n − 1), each of the layer's {@code width}
+     * features contributes (n − 1)/n to the mean d², less a hair for the variance floor: mean d² ≈ width (n − 1)/n.
+     * The shrunk full covariance gives less than width/2 (test above), and the two layers differ in width, so this
+     * tells the forms and the layers apart.
+     */
+    private static void assertDiagonalGaussianDistance(CriticScorer scorer, ModelBundle bundle, int width) {
+        float[] all = scorer.score(test);
+        float[] reference = scorer.score(bundle.reference());
         int rows = reference.length;
-        int hidden = standardisedBundle.config().criticHidden() / 2;
-        // Over the rows the diagonal Gaussian was fitted on (sample variances, n − 1), each feature contributes
-        // (n − 1)/n to the mean d², less a hair for the variance floor: mean d² ≈ H (n − 1)/n. The shrunk full
-        // covariance gives less than H/2 (test above), so this tells the two forms apart.
         double meanSquared = meanSquare(reference);
 
         for (float score : all) {
             assertThat(score).isNotNaN().isLessThanOrEqualTo(0f);
         }
-        assertThat(meanSquared).isCloseTo(hidden * (rows - 1.0) / rows, org.assertj.core.data.Offset.offset(0.01 * hidden));
-        assertThat(score(standardisedScorer, test.row(11))).isEqualTo(all[11]);
+        assertThat(meanSquared).isCloseTo(width * (rows - 1.0) / rows, org.assertj.core.data.Offset.offset(0.01 * width));
+        assertThat(score(scorer, test.row(11))).isEqualTo(all[11]);
     }
 
     private static double meanSquare(float[] values) {

@@ -26,7 +26,7 @@ class WganGpConfigTest {
         assertThat(seed.epochs()).isEqualTo(100);
         assertThat(seed.randomSeed()).isEqualTo(42);
         assertThat(WganGpConfig.recommended().minibatchInit()).isEqualTo(MinibatchInit.SCALED);
-        assertThat(WganGpConfig.recommended().scoring()).isEqualTo(CriticScoring.FEATURE_STANDARDISED);
+        assertThat(WganGpConfig.recommended().scoring()).isEqualTo(CriticScoring.FIRST_LAYER_STANDARDISED);
         assertThat(WganGpConfig.seed().scoring()).isEqualTo(CriticScoring.CRITIC);
         assertThat(WganGpConfig.recommended().toBuilder().minibatchInit(MinibatchInit.SEED_NORMAL)
                 .scoring(CriticScoring.CRITIC).build())

@@ -71,7 +71,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--scoring", description = "Override the preset's critic scoring: ${COMPLETION-CANDIDATES} "
       + "(CRITIC: the critic's output; FEATURE_DISTANCE: Mahalanobis distance in the critic's second hidden layer to "
-      + "the reference rows; FEATURE_STANDARDISED: the same layer's standardised distance, diagonal covariance).")
+      + "the reference rows; FEATURE_STANDARDISED: the same layer's standardised distance, diagonal covariance; "
+      + "FIRST_LAYER_STANDARDISED: the standardised distance in the first hidden layer's pre-activations).")
   CriticScoring scoring;
 
   @Option(names = "--numeric-scaling", description = "Override the preset's numeric scaling: "
