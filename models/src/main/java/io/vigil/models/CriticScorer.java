@@ -167,8 +167,9 @@ public final class CriticScorer implements AutoCloseable {
     /**
      * The reference rows' features' Gaussian, fitted in double precision: N(mean, Σ + (tr Σ / H)·I) (see
      * {@link CriticScoring#FEATURE_DISTANCE}) or, {@code diagonal}, N(mean, diag(Σ) + 1e-6 · (tr Σ / H)·I) (see
-     * {@link CriticScoring#FEATURE_STANDARDISED}, {@link CriticScoring#FIRST_LAYER_STANDARDISED}; the small floor keeps a feature that is constant on the reference
-     * rows from dividing by zero). {@code precision} is the inverse covariance; one distance code serves both.
+     * {@link CriticScoring#FEATURE_STANDARDISED}, {@link CriticScoring#FIRST_LAYER_STANDARDISED}; the small floor
+     * keeps a feature that is constant on the reference rows from dividing by zero). {@code precision} is the inverse
+     * covariance; one distance code serves every form.
      */
     private record FeatureGaussian(NDArray mean, NDArray precision) {
         /** Keeps the distance's gradient finite for a row exactly at the mean. */

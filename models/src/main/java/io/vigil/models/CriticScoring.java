@@ -22,10 +22,11 @@ package io.vigil.models;
  * <p>{@code FIRST_LAYER_STANDARDISED} is the same diagonal distance one layer down, in the first hidden layer's
  * pre-activations W₁x / σ₁ + b₁ (256 wide, before LeakyReLU and LayerNorm), again fitted on the reference rows. That
  * layer is a linear view of the row, wider than the row, whose standardised coordinates weigh each direction the
- * critic looks along by how much the data vary along it; the LayerNorm-ed second layer rescales each row by its own
- * spread, which hides part of how far out an extreme row is. It ranked the ADBench medical sets best of the four
- * modes. The evaluation's controls say why, and the limit of it: a random linear map of the same width, in place of
- * the learnt W₁, ranks them as well, so the gain comes from the geometry of the view, not from what the critic learnt.
+ * critic looks along by how much the data vary along it. LayerNorm rescales each row by its own spread, which likely
+ * hides part of how far out an extreme row is (the LayerNorm-ed first layer ranked below its pre-activations). It
+ * ranked the ADBench medical sets best of the four modes. The evaluation's controls say why, and the limit of it: a
+ * random linear map of the same width, in place of the learnt W₁, ranks them as well, so the gain comes from the
+ * geometry of the view, not from what the critic learnt.
  */
 public enum CriticScoring {
     CRITIC,

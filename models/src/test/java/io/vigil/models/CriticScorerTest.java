@@ -110,7 +110,8 @@ class CriticScorerTest {
         for (float score : all) {
             assertThat(score).isNotNaN().isLessThanOrEqualTo(0f);
         }
-        assertThat(meanSquared).isCloseTo(width * (rows - 1.0) / rows, org.assertj.core.data.Offset.offset(0.01 * width));
+        assertThat(meanSquared)
+                .isCloseTo(width * (rows - 1.0) / rows, org.assertj.core.data.Offset.offset(0.01 * width));
         assertThat(score(scorer, test.row(11))).isEqualTo(all[11]);
     }
 
