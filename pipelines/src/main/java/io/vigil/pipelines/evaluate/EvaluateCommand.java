@@ -65,6 +65,10 @@ public final class EvaluateCommand implements Callable<Integer> {
       + "small sets 5 epochs ranked as well as 10 and fit the CPU budget).")
   int epochs = 5;
 
+  @Option(names = "--learning-rate", description = "Override the preset's Adam learning rate (both networks; "
+      + "the notebook's: 1e-4).")
+  Double learningRate;
+
   @Option(names = "--minibatch-init", description = "Override the preset's minibatch-discrimination initialisation: "
       + "${COMPLETION-CANDIDATES}.")
   MinibatchInit minibatchInit;
@@ -158,6 +162,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (epochs < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--epochs must not be negative, got " + epochs);
     }
+    if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--learning-rate must be finite and positive, got " + learningRate);
+    }
     if (critics < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--critics must be positive, got " + critics);
     }
@@ -178,6 +186,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     if (minibatchInit != null) {
       config.minibatchInit(minibatchInit);
+    }
+    if (learningRate != null) {
+      config.learningRate(learningRate);
     }
     if (scoring != null) {
       config.scoring(scoring);
@@ -204,14 +215,15 @@ public final class EvaluateCommand implements Callable<Integer> {
   private List<String> notes() {
     WganGpConfig model = model();
     return List.of("Seeds: " + seeds + "; methods: " + methods,
-        "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, minibatch init "
+        "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, learning rate "
+            + model.learningRate() + ", minibatch init "
             + model.minibatchInit() + ", scoring " + model.scoring() + ", numeric scaling "
             + preprocessing().numericScaling() + ", " + critics + " critic(s) per fit, trained on at most "
             + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",
-        "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with a FEATURE_ scoring "
-            + "minus the distance in the critic's features); Vigil-unusual by |score - median training score|, from "
+        "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with a feature scoring "
+            + "minus the distance in the critic's hidden features); Vigil-unusual by |score - median training score|, from "
             + "the same fit.",
         "Protocol: ADBench's (sets under 1,000 rows resampled to 1,000, over 10,000 subsampled to 10,000; stratified "
             + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay, "

@@ -50,11 +50,11 @@ class EvaluateCommandTest {
   }
 
   @Test
-  void scoringAndScalingOverridesGoThroughTheProductAndAreNamedInTheReport(@TempDir Path dir) throws IOException {
+  void modelAndScalingOverridesGoThroughTheProductAndAreNamedInTheReport(@TempDir Path dir) throws IOException {
     StringWriter out = new StringWriter();
     int exit = run(out, "--data-dir=" + ADBENCH, "--datasets=WBC", "--seeds=1", "--methods=VIGIL", "--epochs=1",
         "--max-train-rows=160", "--scoring=FEATURE_DISTANCE", "--numeric-scaling=QUANTILE_NORMAL", "--diabetes-rows=0",
-        "--output=" + dir);
+        "--learning-rate=2e-4", "--output=" + dir);
 
     assertThat(exit).as(out.toString()).isZero();
     List<String> rows = Files.readAllLines(dir.resolve("results.csv"));
@@ -62,7 +62,15 @@ class EvaluateCommandTest {
     assertThat(rows.get(1)).startsWith("WBC,Vigil,1,");
     assertThat(Double.parseDouble(rows.get(1).split(",")[3])).isBetween(0.0, 100.0);
     assertThat(Files.readString(dir.resolve("report.md"))).contains("scoring FEATURE_DISTANCE")
-        .contains("numeric scaling QUANTILE_NORMAL");
+        .contains("numeric scaling QUANTILE_NORMAL").contains("learning rate 2.0E-4");
+  }
+
+  @Test
+  void nonPositiveLearningRateIsAClearError(@TempDir Path dir) {
+    StringWriter out = new StringWriter();
+    int exit = run(out, "--data-dir=" + ADBENCH, "--learning-rate=0", "--output=" + dir);
+    assertThat(exit).isNotZero();
+    assertThat(out.toString()).contains("--learning-rate must be finite and positive, got 0.0");
   }
 
   @Test
