@@ -13,15 +13,15 @@ public enum Preset {
   /**
    * The notebook with its defects fixed, sized to train on the full data on 2 CPU cores: the model's recommended
    * configuration (non-saturating minibatch discrimination, records scored by their standardised distance in the
-   * critic's features), numeric columns scaled by min/max or, where extreme values squeeze their bulk, by their
-   * quantiles ({@code NumericScaling.AUTO}), each categorical column capped at its
+   * critic's first hidden layer), numeric columns scaled by min/max or, where extreme values squeeze their bulk,
+   * by their quantiles ({@code NumericScaling.AUTO}), each categorical column capped at its
    * {@value #RECOMMENDED_TOP_K} most frequent levels (seen at least 10 times) plus an OOV feature,
-   * {@value #RECOMMENDED_EPOCHS} epochs, and the preprocessing fitted on the training split only, so validation and
-   * test rows do not leak into min/max and vocabularies. The cap takes the full data's width from about 1,390 to
-   * 238 (the three ICD-9 diagnosis columns made most of it), which makes a training step about 35 times cheaper
+   * {@value #RECOMMENDED_EPOCHS} epochs, and the preprocessing fitted on the training split only, so validation
+   * and test rows do not leak into min/max and vocabularies. The cap takes the full data's width from about 1,390
+   * to 238 (the three ICD-9 diagnosis columns made most of it), which makes a training step about 35 times cheaper
    * because the generator's self-attention over the feature tokens is quadratic in the width. The notebook's batch
-   * of 32 is kept: a larger one is not cheaper per row (minibatch discrimination compares every pair in a batch) and
-   * gives fewer updates per epoch.
+   * of 32 is kept: a larger one is not cheaper per row (minibatch discrimination compares every pair in a batch)
+   * and gives fewer updates per epoch.
    */
   RECOMMENDED(WganGpConfig.recommended().toBuilder().epochs(Preset.RECOMMENDED_EPOCHS).build(),
       PreprocessingOptions.recommended().withTopK(Preset.RECOMMENDED_TOP_K)

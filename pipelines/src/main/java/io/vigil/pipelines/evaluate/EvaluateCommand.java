@@ -216,15 +216,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     WganGpConfig model = model();
     return List.of("Seeds: " + seeds + "; methods: " + methods,
         "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, learning rate "
-            + model.learningRate() + ", minibatch init "
-            + model.minibatchInit() + ", scoring " + model.scoring() + ", numeric scaling "
-            + preprocessing().numericScaling() + ", " + critics + " critic(s) per fit, trained on at most "
-            + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
+            + model.learningRate() + ", minibatch init " + model.minibatchInit() + ", scoring " + model.scoring()
+            + ", numeric scaling " + preprocessing().numericScaling() + ", " + critics
+            + " critic(s) per fit, trained on at most " + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",
         "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with a feature scoring "
-            + "minus the distance in the critic's hidden features); Vigil-unusual by |score - median training score|, from "
-            + "the same fit.",
+            + "minus the distance in the critic's hidden features); Vigil-unusual by |score - median training "
+            + "score|, from the same fit.",
         "Protocol: ADBench's (sets under 1,000 rows resampled to 1,000, over 10,000 subsampled to 10,000; stratified "
             + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay, "
             + "whole training split.",

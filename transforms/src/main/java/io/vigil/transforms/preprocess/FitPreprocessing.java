@@ -24,7 +24,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * }</pre>
  *
  * <p>One pass, with one Beam combiner: each worker folds its records into per-column counts, min, max, exact sums and
- * level counts (and, for {@link PreprocessingOptions.NumericScaling#QUANTILE_NORMAL}, the bounded
+ * level counts (and, for quantile scaling, {@code QUANTILE_NORMAL} or {@code AUTO}, the bounded
  * {@link ValueDistribution} of each numeric column), the partial results are merged, and the artifact is derived from
  * the merged statistics. Nothing collects the records themselves on one worker. The merged statistics hold one count
  * per distinct level of each categorical column, so a column of free text (millions of distinct values) should be

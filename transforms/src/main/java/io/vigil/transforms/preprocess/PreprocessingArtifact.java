@@ -458,9 +458,10 @@ public final class PreprocessingArtifact implements Serializable {
   }
 
   /**
-   * {@code Φ⁻¹(u) / }{@value #NORMAL_SCORE_DIVISOR}, where u is the knots' cumulative probability at {@code x}, interpolated linearly between knots
-   * (constant beyond the first and last), and kept within [1/(2n), 1 − 1/(2n)] for n fitted values (where mid-rank
-   * knots lie anyway) so that the feature stays finite whatever the knots say. A constant column (one knot) is 0.
+   * {@code Φ⁻¹(u) / }{@value #NORMAL_SCORE_DIVISOR}, where u is the knots' cumulative probability at {@code x},
+   * interpolated linearly between knots (constant beyond the first and last), and kept within [1/(2n), 1 − 1/(2n)]
+   * for n fitted values (where mid-rank knots lie anyway) so that the feature stays finite whatever the knots say.
+   * A constant column (one knot) is 0.
    */
   private static double quantileNormal(List<QuantileKnot> knots, long present, double x) {
     if (knots.size() == 1) {

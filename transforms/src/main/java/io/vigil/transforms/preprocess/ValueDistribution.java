@@ -82,6 +82,11 @@ final class ValueDistribution implements Serializable {
   /** The number of values added. */
   long count() {
     foldBuffer();
+    return pointCount();
+  }
+
+  /** The summed count of the points (without folding the buffer in). */
+  private long pointCount() {
     long total = 0;
     for (int i = 0; i < size; i++) {
       total += counts[i];
@@ -102,7 +107,7 @@ final class ValueDistribution implements Serializable {
     }
     foldBuffer();
     double[] probabilities = new double[size];
-    long n = count();
+    long n = pointCount();
     long below = 0;
     for (int i = 0; i < size; i++) {
       probabilities[i] = (below + counts[i] / 2.0) / n;
@@ -137,12 +142,10 @@ final class ValueDistribution implements Serializable {
   double meanOf(DoubleUnaryOperator f) {
     foldBuffer();
     double sum = 0;
-    long n = 0;
     for (int i = 0; i < size; i++) {
       sum += counts[i] * f.applyAsDouble(values[i]);
-      n += counts[i];
     }
-    return sum / n;
+    return sum / pointCount();
   }
 
   private void foldBuffer() {
@@ -215,10 +218,7 @@ final class ValueDistribution implements Serializable {
         gaps.add(new Gap(values[i + 1] - values[i], i, i + 1, 0, 0));
       }
     }
-    long n = 0;
-    for (int i = 0; i < size; i++) {
-      n += counts[i];
-    }
+    long n = pointCount();
     // Always reachable: if every adjacent pair summed to more, the (size / 2) disjoint pairs would hold more than n.
     long maxCentroidCount = 2 * n / MAX_DISTINCT_VALUES;
     int remaining = size;

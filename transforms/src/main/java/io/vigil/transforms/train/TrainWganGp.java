@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * matrix for the model. A single pass matters: runners need not make a large group re-iterable (Flink's batch
  * group-by result is not, beyond Beam's 10,000-element cache, unless {@code --reIterableGroupByKeyResult}). The peak
  * is the matrix while it grows, at most about 12 × width bytes per row (doubling, then trimming): at width 238 (the
- * CLI's recommended preset) about 2.9 GB per million rows, at the notebook's 1,540 about 18.5 GB. The bundle directory must be on a filesystem the training worker can write and the
- * scoring workers can read (any local path on embedded Flink).
+ * CLI's recommended preset) about 2.9 GB per million rows, at the notebook's 1,540 about 18.5 GB. The bundle
+ * directory must be on a filesystem the training worker can write and the scoring workers can read (any local path
+ * on embedded Flink).
  *
  * <p>Progress is logged after every epoch and exported as Beam gauges in namespace {@code TrainWganGp}: {@code epoch},
  * {@code epochs}, {@code elapsedMillis}, {@code estimatedRemainingMillis}, and the epoch's mean losses in millionths
@@ -150,10 +151,11 @@ public abstract class TrainWganGp extends PTransform<PCollection<FeatureVector>,
     if (artifact() == null) {
       throw new IllegalStateException("TrainWganGp needs withArtifact(view) to save the preprocessing with the model");
     }
-    Coder<KV<Boolean, FeatureVector>> tagged = KvCoder.of(BooleanCoder.of(), FeatureVector.Coder.of());
+    Coder<KV<Integer, KV<Boolean, FeatureVector>>> tagged =
+        KvCoder.of(VarIntCoder.of(), KvCoder.of(BooleanCoder.of(), FeatureVector.Coder.of()));
     PCollection<KV<Integer, Iterable<KV<Boolean, FeatureVector>>>> gathered = PCollectionList
-        .of(training.apply("TagTraining", tagSplit(false)).setCoder(KvCoder.of(VarIntCoder.of(), tagged)))
-        .and(validation().apply("TagValidation", tagSplit(true)).setCoder(KvCoder.of(VarIntCoder.of(), tagged)))
+        .of(training.apply("TagTraining", tagSplit(false)).setCoder(tagged))
+        .and(validation().apply("TagValidation", tagSplit(true)).setCoder(tagged))
         .apply("BothSplits", Flatten.pCollections())
         .apply("GatherOnOneWorker", GroupByKey.create());
     return gathered.apply("Train", ParDo.of(new TrainFn(config(), bundleDirectory(), artifact(), thresholdRule(),

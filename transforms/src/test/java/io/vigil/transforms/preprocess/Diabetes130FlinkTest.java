@@ -3,6 +3,7 @@ package io.vigil.transforms.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vigil.transforms.EmbeddedFlink;
 import io.vigil.transforms.csv.CollectedOutput;
 import io.vigil.transforms.csv.ReadClinicalCsv;
 import io.vigil.transforms.preprocess.PreprocessingOptions.OovBuckets;
@@ -26,14 +27,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -82,11 +80,7 @@ class Diabetes130FlinkTest {
     samplePositions = NotebookSample.of(10_000, 42).positions(rows.size());
     planted = writePlantedFile();
 
-    FlinkPipelineOptions options = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
-    options.setRunner(FlinkRunner.class);
-    options.setFlinkMaster("[local]");
-    options.setParallelism(2);
-    Pipeline pipeline = Pipeline.create(options);
+    Pipeline pipeline = Pipeline.create(EmbeddedFlink.options(2));
     String source = DATA.resolve("dataset_diabetes.zip") + "!" + ENTRY;
 
     PCollection<Row> sample = pipeline.apply("ReadSample", ReadClinicalCsv.from(source).withNotebookSample(10_000, 42))

@@ -1,5 +1,6 @@
 package io.vigil.transforms.preprocess;
 
+import io.vigil.transforms.EmbeddedFlink;
 import io.vigil.transforms.csv.ReadClinicalCsv;
 import io.vigil.transforms.records.ColumnKind;
 import io.vigil.transforms.records.ColumnSpec;
@@ -18,11 +19,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -122,11 +120,7 @@ public final class FitBenchmark {
 
   /** Wall-clock and process CPU seconds of one run; CPU time is the steadier figure on a shared machine. */
   private static double[] runOnFlink(int parallelism, java.util.function.Consumer<Pipeline> build) {
-    FlinkPipelineOptions options = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
-    options.setRunner(FlinkRunner.class);
-    options.setFlinkMaster("[local]");
-    options.setParallelism(parallelism);
-    Pipeline pipeline = Pipeline.create(options);
+    Pipeline pipeline = Pipeline.create(EmbeddedFlink.options(parallelism));
     build.accept(pipeline);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();

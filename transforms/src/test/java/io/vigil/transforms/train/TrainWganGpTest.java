@@ -7,6 +7,7 @@ import io.vigil.models.CriticScorer;
 import io.vigil.models.DeviceChoice;
 import io.vigil.models.FeatureMatrix;
 import io.vigil.models.ModelBundle;
+import io.vigil.transforms.EmbeddedFlink;
 import io.vigil.transforms.preprocess.PreprocessingArtifact;
 import io.vigil.transforms.records.FeatureVector;
 import io.vigil.transforms.threshold.ThresholdRule;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -94,12 +93,7 @@ class TrainWganGpTest {
     List<Row> trainingRows = TinyClinicalData.rows(0, 12_000, 3);
     List<Row> validationRows = TinyClinicalData.rows(12_000, 40, 4);
     PreprocessingArtifact artifact = TinyClinicalData.artifact(trainingRows);
-    FlinkPipelineOptions options = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
-    options.setRunner(FlinkRunner.class);
-    options.setFlinkMaster("[local]");
-    options.setParallelism(2);
-
-    Pipeline pipeline = Pipeline.create(options);
+    Pipeline pipeline = Pipeline.create(EmbeddedFlink.options(2));
     PCollectionView<PreprocessingArtifact> view = pipeline.apply("Artifact", Create.of(artifact))
         .apply(View.asSingleton());
     PCollection<FeatureVector> validation = pipeline.apply("Validation",
