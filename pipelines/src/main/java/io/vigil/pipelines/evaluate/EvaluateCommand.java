@@ -39,7 +39,13 @@ import picocli.CommandLine.Spec;
 public final class EvaluateCommand implements Callable<Integer> {
   /** The detectors the command can run. */
   public enum Method {
+    /** Vigil's critic, trained and scored with the chosen preset and overrides. */
     VIGIL,
+    /**
+     * The control for what the critic's training adds: the same fits and scoring as {@link #VIGIL} with the critic
+     * kept at its random initial weights (see {@link VigilCriticDetector#untrained}).
+     */
+    VIGIL_UNTRAINED,
     RCF
   }
 
@@ -54,7 +60,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   List<Long> seeds = new ArrayList<>(List.of(0L, 1L, 2L));
 
-  @Option(names = "--methods", split = ",", description = "Detectors: ${COMPLETION-CANDIDATES} (default: all).")
+  @Option(names = "--methods", split = ",", description = "Detectors: ${COMPLETION-CANDIDATES} (default: all; "
+      + "VIGIL_UNTRAINED is Vigil with the critic left at its random initial weights, the control for what its "
+      + "training adds).")
   List<Method> methods = new ArrayList<>(List.of(Method.values()));
 
   @Option(names = "--preset", description = "Vigil's model and preprocessing preset: ${COMPLETION-CANDIDATES} "
@@ -204,12 +212,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<AnomalyDetector> detectors = new ArrayList<>();
     for (Method method : methods) {
       detectors.add(switch (method) {
-        case VIGIL -> VigilCriticDetector.of(critics == 1 ? "Vigil" : "Vigil-x" + critics, runner, model(),
-            preprocessing(), maxTrainRows, critics, output.resolve("bundles"));
+        case VIGIL -> VigilCriticDetector.of(vigilName(), runner, model(), preprocessing(), maxTrainRows, critics,
+            output.resolve("bundles"));
+        case VIGIL_UNTRAINED -> VigilCriticDetector.of(vigilName() + "-untrained", runner,
+            VigilCriticDetector.untrained(model()), preprocessing(), maxTrainRows, critics, output.resolve("bundles"));
         case RCF -> RandomCutForestDetector.withDefaults();
       });
     }
     return detectors;
+  }
+
+  private String vigilName() {
+    return critics == 1 ? "Vigil" : "Vigil-x" + critics;
   }
 
   private List<String> notes() {
@@ -223,7 +237,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             + parallelism + ")",
         "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with a feature scoring "
             + "minus the distance in the critic's hidden features); Vigil-unusual by |score - median training "
-            + "score|, from the same fit.",
+            + "score|, from the same fit."
+            + (methods.contains(Method.VIGIL_UNTRAINED) ? " Vigil-untrained: the same fits with Adam's learning "
+                + "rate " + VigilCriticDetector.UNTRAINED_LEARNING_RATE + ", too small to change a float32 weight, "
+                + "so the critic keeps its random initial weights (the control for what its training adds)." : ""),
         "Protocol: ADBench's (sets under 1,000 rows resampled to 1,000, over 10,000 subsampled to 10,000; stratified "
             + "70/30 split; min-max scaling fitted on the training split); RCF: 100 trees of 256 points, no decay, "
             + "whole training split.",

@@ -48,6 +48,13 @@ public final class VigilCriticDetector implements AnomalyDetector {
   /** Seeds of the critics of one ensemble: the fit's seed, then steps of this (far from the next split's seed). */
   static final long ENSEMBLE_SEED_STRIDE = 1_000_003L;
 
+  /**
+   * The learning rate of {@link #untrained}: Adam moves each weight by about this much per step, far below the
+   * resolution of a float32 weight of the size these networks are initialised with (about 1e-9 at 0.01), so no
+   * trained weight changes.
+   */
+  static final double UNTRAINED_LEARNING_RATE = 1e-12;
+
   private final String name;
   private final EvaluationRunner runner;
   private final WganGpConfig model;
@@ -83,6 +90,16 @@ public final class VigilCriticDetector implements AnomalyDetector {
       throw new IllegalArgumentException("need at least one critic, got " + critics);
     }
     return new VigilCriticDetector(name, runner, model, preprocessing, maxTrainRows, critics, workDirectory);
+  }
+
+  /**
+   * The control for what the critic's training adds: {@code model} with a learning rate that leaves every trained
+   * weight at its random initial value. Everything else runs as for {@code model} (the same pipeline, the same
+   * number of steps, the spectral-norm power iterations, which only rescale each layer, the same reference rows), so
+   * a scoring that ranks as well with this configuration as with {@code model} owes nothing to the training.
+   */
+  public static WganGpConfig untrained(WganGpConfig model) {
+    return model.toBuilder().learningRate(UNTRAINED_LEARNING_RATE).build();
   }
 
   @Override

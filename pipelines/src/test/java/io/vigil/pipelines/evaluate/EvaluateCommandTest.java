@@ -52,17 +52,20 @@ class EvaluateCommandTest {
   @Test
   void modelAndScalingOverridesGoThroughTheProductAndAreNamedInTheReport(@TempDir Path dir) throws IOException {
     StringWriter out = new StringWriter();
-    int exit = run(out, "--data-dir=" + ADBENCH, "--datasets=WBC", "--seeds=1", "--methods=VIGIL", "--epochs=1",
-        "--max-train-rows=160", "--scoring=FEATURE_DISTANCE", "--numeric-scaling=QUANTILE_NORMAL", "--diabetes-rows=0",
+    int exit = run(out, "--data-dir=" + ADBENCH, "--datasets=WBC", "--seeds=1", "--methods=VIGIL,VIGIL_UNTRAINED",
+        "--epochs=1", "--max-train-rows=160", "--scoring=FEATURE_DISTANCE", "--numeric-scaling=QUANTILE_NORMAL", "--diabetes-rows=0",
         "--learning-rate=2e-4", "--output=" + dir);
 
     assertThat(exit).as(out.toString()).isZero();
     List<String> rows = Files.readAllLines(dir.resolve("results.csv"));
-    assertThat(rows).hasSize(1 + 2);
+    assertThat(rows).hasSize(1 + 4);
     assertThat(rows.get(1)).startsWith("WBC,Vigil,1,");
     assertThat(Double.parseDouble(rows.get(1).split(",")[3])).isBetween(0.0, 100.0);
+    assertThat(rows.get(3)).startsWith("WBC,Vigil-untrained,1,");
+    assertThat(rows.get(4)).startsWith("WBC,Vigil-untrained-unusual,1,");
     assertThat(Files.readString(dir.resolve("report.md"))).contains("scoring FEATURE_DISTANCE")
-        .contains("numeric scaling QUANTILE_NORMAL").contains("learning rate 2.0E-4");
+        .contains("numeric scaling QUANTILE_NORMAL").contains("learning rate 2.0E-4")
+        .contains("| Vigil-untrained |").contains("Adam's learning rate 1.0E-12");
   }
 
   @Test
