@@ -209,21 +209,20 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private List<AnomalyDetector> detectors(EvaluationRunner runner) {
+    String vigil = critics == 1 ? "Vigil" : "Vigil-x" + critics;
+    WganGpConfig model = model();
+    PreprocessingOptions preprocessing = preprocessing();
+    Path bundles = output.resolve("bundles");
     List<AnomalyDetector> detectors = new ArrayList<>();
     for (Method method : methods) {
       detectors.add(switch (method) {
-        case VIGIL -> VigilCriticDetector.of(vigilName(), runner, model(), preprocessing(), maxTrainRows, critics,
-            output.resolve("bundles"));
-        case VIGIL_UNTRAINED -> VigilCriticDetector.of(vigilName() + "-untrained", runner,
-            VigilCriticDetector.untrained(model()), preprocessing(), maxTrainRows, critics, output.resolve("bundles"));
+        case VIGIL -> VigilCriticDetector.of(vigil, runner, model, preprocessing, maxTrainRows, critics, bundles);
+        case VIGIL_UNTRAINED -> VigilCriticDetector.of(vigil + "-untrained", runner,
+            VigilCriticDetector.untrained(model), preprocessing, maxTrainRows, critics, bundles);
         case RCF -> RandomCutForestDetector.withDefaults();
       });
     }
     return detectors;
-  }
-
-  private String vigilName() {
-    return critics == 1 ? "Vigil" : "Vigil-x" + critics;
   }
 
   private List<String> notes() {
@@ -232,7 +231,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         "Vigil: preset " + preset.name().toLowerCase(Locale.ROOT) + ", " + model.epochs() + " epochs, learning rate "
             + model.learningRate() + ", minibatch init " + model.minibatchInit() + ", scoring " + model.scoring()
             + ", numeric scaling " + preprocessing().numericScaling() + ", " + critics
-            + " critic(s) per fit, trained on at most " + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows)) + " rows of each training split; "
+            + " critic(s) per fit, trained on at most " + (maxTrainRows == 0 ? "all" : Integer.toString(maxTrainRows))
+            + " rows of each training split; "
             + "FitPreprocessing/ApplyPreprocessing/TrainWganGp/ScoreWithCritic on embedded Flink (parallelism "
             + parallelism + ")",
         "Vigil ranks by -score (the notebook's rule; the score is the critic's output, or with a feature scoring "

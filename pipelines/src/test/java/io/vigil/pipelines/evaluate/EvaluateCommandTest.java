@@ -53,8 +53,8 @@ class EvaluateCommandTest {
   void modelAndScalingOverridesGoThroughTheProductAndAreNamedInTheReport(@TempDir Path dir) throws IOException {
     StringWriter out = new StringWriter();
     int exit = run(out, "--data-dir=" + ADBENCH, "--datasets=WBC", "--seeds=1", "--methods=VIGIL,VIGIL_UNTRAINED",
-        "--epochs=1", "--max-train-rows=160", "--scoring=FEATURE_DISTANCE", "--numeric-scaling=QUANTILE_NORMAL", "--diabetes-rows=0",
-        "--learning-rate=2e-4", "--output=" + dir);
+        "--epochs=1", "--max-train-rows=160", "--scoring=FEATURE_DISTANCE", "--numeric-scaling=QUANTILE_NORMAL",
+        "--diabetes-rows=0", "--learning-rate=2e-4", "--output=" + dir);
 
     assertThat(exit).as(out.toString()).isZero();
     List<String> rows = Files.readAllLines(dir.resolve("results.csv"));

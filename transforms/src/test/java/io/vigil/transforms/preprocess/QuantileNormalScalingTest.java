@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link NumericScaling#QUANTILE_NORMAL} on small generated tables. The expected features are Φ⁻¹ of probabilities
- * worked out by hand in the comments, divided by 4 as the scaling defines; the Φ⁻¹ values come from Python's {@code statistics.NormalDist().inv_cdf}
- * (another implementation than commons-math3's, Wichura's AS 241).
+ * worked out by hand in the comments, divided by 4 as the scaling defines; the Φ⁻¹ values come from Python's
+ * {@code statistics.NormalDist().inv_cdf} (another implementation than commons-math3's, Wichura's AS 241).
  */
 class QuantileNormalScalingTest {
   private static final PreprocessingOptions QUANTILE = PreprocessingOptions.seed()
